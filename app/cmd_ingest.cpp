@@ -1,0 +1,90 @@
+#include <Poco/JSON/Object.h>
+
+#include <iostream>
+
+#include "cli.h"
+#include "tongwen/index_writer.h"
+#include "tongwen/ingest.h"
+#include "tongwen/json.h"
+#include "tongwen/report.h"
+
+namespace tongwen::cli {
+
+int cmd_ingest(const Global& g, const std::vector<std::string>& argv) {
+  Args a = parse(argv, {"manifest", "report", "format", "threads", "batch-size"},
+                 {"help", "dry-run", "strict", "json", "retry-failed", "prune", "quiet"});
+  if (a.has("help")) {
+    std::cout << R"(usage: tongwen ingest PATH... [options]
+
+Loads files and folders (walked recursively) into the index. Each file goes through the converter
+its name and content select; failures are reported and the load carries on.
+Re-running skips unchanged files, replaces changed ones and never duplicates a document.
+
+options:
+  --manifest FILE.csv  CSV with a `path` column and metadata columns (title, speakers, topics,
+                       event, session, date, lang, type, translation-of, description, encoding)
+  --report FILE        one row per input file (CSV, or JSON Lines when FILE ends in .jsonl)
+  --dry-run            convert and report only; the index is not touched
+  --strict             stop at the first failed file
+  --retry-failed       convert files again that failed before, even if unchanged
+  --prune              remove documents whose source files are gone
+  --format NAME        use one converter for every file (see `tongwen formats`)
+  --threads N          conversion threads (default: ingest.threads, 0 = one per core)
+  --batch-size N       documents per commit (default: ingest.batch_size)
+  --json               print a machine-readable summary on stdout
+  --quiet              no progress on stderr
+
+exit: 0 all files loaded or unchanged, 1 some files failed, 2 usage, 3 index unavailable.
+)";
+    return kOk;
+  }
+  std::vector<std::pair<std::string, std::string>> extra;
+  if (a.has("threads")) extra.emplace_back("ingest.threads", a.get("threads"));
+  if (a.has("batch-size")) extra.emplace_back("ingest.batch_size", a.get("batch-size"));
+  Settings s = settings(g, extra);
+  IngestOptions opt;
+  opt.paths = a.positional;
+  opt.manifest = a.get("manifest");
+  opt.dry_run = a.has("dry-run");
+  opt.strict = a.has("strict");
+  opt.retry_failed = a.has("retry-failed");
+  opt.prune = a.has("prune");
+  opt.format = a.get("format");
+  if (opt.paths.empty() && opt.manifest.empty() && !opt.prune)
+    throw UsageError("ingest needs at least one PATH or --manifest (see tongwen ingest --help)");
+
+  std::unique_ptr<ReportWriter> report;
+  if (a.has("report")) report = std::make_unique<ReportWriter>(a.get("report"));
+  Progress progress(!a.has("quiet"));
+  IngestSummary sum = ingest(s, opt, [&](const FileOutcome& o, const IngestProgress& p) {
+    if (report) report->write(o);
+    progress.update(o, p);
+  });
+  progress.finish(sum);
+  if (a.has("json")) std::cout << json_text(summary_json(sum), true) << "\n";
+  return sum.failed() > 0 ? kInputsFailed : kOk;
+}
+
+int cmd_delete(const Global& g, const std::vector<std::string>& argv) {
+  Args a = parse(argv, {}, {"help"});
+  if (a.has("help")) {
+    std::cout << "usage: tongwen delete ID...\n\nRemoves documents from the index by id. Exit 1 when an id is unknown.\n";
+    return kOk;
+  }
+  if (a.positional.empty()) throw UsageError("delete needs at least one ID");
+  Settings s = settings(g);
+  IndexWriter w(s.index_dir(), std::chrono::seconds(s.server.write_wait_seconds));
+  int missing = 0;
+  for (const auto& id : a.positional) {
+    if (w.remove(id)) {
+      std::cout << "deleted " << id << "\n";
+    } else {
+      std::cerr << "tongwen: no document with id \"" << id << "\"\n";
+      ++missing;
+    }
+  }
+  w.commit();
+  return missing ? kInputsFailed : kOk;
+}
+
+}  // namespace tongwen::cli

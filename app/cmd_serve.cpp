@@ -1,0 +1,48 @@
+#include <csignal>
+#include <iostream>
+#include <pthread.h>
+
+#include "cli.h"
+#include "index_write_service.h"
+#include "tongwen/http_server.h"
+#include "tongwen/search.h"
+
+namespace tongwen::cli {
+
+int cmd_serve(const Global& g, const std::vector<std::string>& argv) {
+  Args a = parse(argv, {"port", "host"}, {"help"});
+  if (a.has("help")) {
+    std::cout << R"(usage: tongwen serve [--port N] [--host ADDR]
+
+Serves the web page at / and the JSON API (see README "HTTP API") until interrupted.
+Binds 127.0.0.1:8080 unless configured otherwise (server.host, server.port, TONGWEN_PORT);
+--port 0 picks a free port. Writes (POST/DELETE /api/documents) need server.token.
+)";
+    return kOk;
+  }
+  std::vector<std::pair<std::string, std::string>> extra;
+  if (a.has("port")) extra.emplace_back("server.port", a.get("port"));
+  if (a.has("host")) extra.emplace_back("server.host", a.get("host"));
+  Settings s = settings(g, extra);
+
+  // Block the termination signals in every thread; this one waits for them.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+
+  SearchService search(s.index_dir(), s);
+  IndexWriteService writer(s);
+  HttpServer server(search, &writer, s);
+  server.start();
+  std::cout << "tongwen: serving " << search.stats().documents << " documents from " << s.index_dir() << " on "
+            << server.url() << "/" << (s.server.token.empty() ? "  (writes disabled: no server.token)" : "") << std::endl;
+  int sig = 0;
+  sigwait(&set, &sig);
+  std::cout << "tongwen: stopping" << std::endl;
+  server.stop();
+  return kOk;
+}
+
+}  // namespace tongwen::cli

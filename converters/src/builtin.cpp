@@ -1,0 +1,11 @@
+// The built-in converters, in the order `tongwen formats` lists them.
+#include "converters.h"
+
+namespace tongwen {
+
+void register_builtin_converters(ConverterRegistry& r) {
+  r.add(make_text_converter());
+  r.add(make_ted_converter());
+}
+
+}  // namespace tongwen

@@ -1,0 +1,29 @@
+// Private to the converters module: the built-in converters and shared helpers.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tongwen/converter.h"
+
+namespace tongwen {
+
+// Adds every built-in converter to a registry (registry.cpp calls it once).
+void register_builtin_converters(ConverterRegistry& registry);
+
+std::unique_ptr<Converter> make_text_converter();
+std::unique_ptr<Converter> make_ted_converter();
+
+// Splits text into paragraphs at blank lines; single newlines inside a paragraph become spaces
+// for Latin text and disappear between Chinese characters. Trims each paragraph.
+std::vector<std::string> split_paragraphs(std::string_view text);
+// Joins lines of one paragraph (see split_paragraphs) and trims.
+std::string join_lines(std::string_view text);
+// Trims ASCII and Unicode white space (including U+3000) at both ends.
+std::string trim(std::string_view s);
+// Splits a metadata list ("a; b; c", also "、" and "；") into trimmed non-empty items.
+std::vector<std::string> split_list(std::string_view s);
+
+}  // namespace tongwen

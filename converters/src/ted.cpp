@@ -1,0 +1,183 @@
+// IWSLT/TED talk XML (mteval): one document per talk and language.
+//
+//   <mteval><srcset setid=... srclang="chinese">   (or <refset ... trglang="english">)
+//     <doc docid="69"><url/><description/><keywords>a,b</keywords><talkid/>
+//       <title>Speaker Name: Talk title</title><seg id="1">...</seg>...
+//
+// Speaker: the title before the colon. Chinese titles often lack it; then the speaker comes from
+// the English file of the same set in the same folder (the sibling), which names it. Keywords
+// become topics; the zh and en versions of a talk form the translation group "ted-<talkid>";
+// every <seg> is a paragraph whose anchor is its id (the alignment the format carries).
+#include <Poco/DirectoryIterator.h>
+#include <Poco/Exception.h>
+#include <Poco/File.h>
+#include <Poco/Path.h>
+
+#include <algorithm>
+#include <map>
+
+#include "converters.h"
+#include "tongwen/errors.h"
+#include "tongwen/util.h"
+#include "xml.h"
+
+namespace tongwen {
+
+namespace {
+
+std::string lang_tag(const std::string& iwslt) {
+  if (iwslt == "chinese" || iwslt == "zh" || iwslt == "zh-cn") return "zh-Hans";
+  if (iwslt == "english" || iwslt == "en") return "en";
+  return iwslt.empty() ? "" : iwslt;
+}
+
+// Splits "Name: Title" (ASCII or full-width colon). Returns {"", title} when there is no colon.
+std::pair<std::string, std::string> split_title(const std::string& title) {
+  for (std::string_view colon : {std::string_view(":"), std::string_view("：")}) {
+    auto p = title.find(colon);
+    if (p != std::string::npos && p > 0 && p < 120)
+      return {trim(title.substr(0, p)), trim(title.substr(p + colon.size()))};
+  }
+  return {"", title};
+}
+
+struct SetInfo {
+  xmlNode* set = nullptr;
+  std::string setid, lang;
+};
+
+SetInfo find_set(xmlNode* root) {
+  SetInfo s;
+  for (xmlNode* c : xml::children(root)) {
+    if (xml::is(c, "srcset") || xml::is(c, "refset") || xml::is(c, "tstset")) {
+      s.set = c;
+      s.setid = xml::attr(c, "setid");
+      s.lang = lang_tag(xml::is(c, "srcset") ? xml::attr(c, "srclang") : xml::attr(c, "trglang"));
+      break;
+    }
+  }
+  return s;
+}
+
+// Speakers by talk id from the other-language file of the same set, next to `path`.
+std::map<std::string, std::string> sibling_speakers(const std::string& path, const std::string& setid,
+                                                    const std::string& lang, const ConvertLimits& limits) {
+  std::map<std::string, std::string> out;
+  Poco::Path dir = Poco::Path(path).parent();
+  try {
+    for (Poco::DirectoryIterator it(dir.toString().empty() ? "." : dir.toString()), end; it != end; ++it) {
+      std::string p = it->path();
+      if (p == path || !p.ends_with(".xml") || !it->isFile() || it->getSize() > limits.max_file_bytes) continue;
+      std::string bytes;
+      try {
+        bytes = read_file(p, limits.max_file_bytes);
+      } catch (const Error&) {
+        continue;
+      }
+      if (bytes.find("<mteval") == std::string::npos || bytes.find("\"" + setid + "\"") == std::string::npos) continue;
+      try {
+        auto doc = xml::parse(ConvertInput{p, bytes, "", limits});
+        SetInfo s = find_set(xmlDocGetRootElement(doc.get()));
+        if (!s.set || s.setid != setid || s.lang == lang) continue;
+        for (xmlNode* d : xml::children(s.set, "doc")) {
+          auto [speaker, title] = split_title(xml::text(xml::child(d, "title")));
+          if (!speaker.empty()) out[xml::attr(d, "docid")] = speaker;
+        }
+      } catch (const Error&) {
+        continue;
+      }
+      if (!out.empty()) break;
+    }
+  } catch (const Poco::Exception&) {
+  }
+  return out;
+}
+
+class TedConverter final : public Converter {
+ public:
+  std::string_view name() const override { return "ted-xml"; }
+  std::string_view description() const override {
+    return "IWSLT/TED talk XML (mteval srcset/refset): one document per talk and language";
+  }
+  std::vector<std::string_view> extensions() const override { return {"xml"}; }
+  int sniff(std::string_view, std::string_view head) const override {
+    if (head.find("<mteval") != std::string_view::npos &&
+        (head.find("<srcset") != std::string_view::npos || head.find("<refset") != std::string_view::npos))
+      return 95;
+    return 0;
+  }
+
+  std::vector<Document> convert(const ConvertInput& in) const override {
+    std::string enc;
+    auto doc = xml::parse(in, &enc);
+    xmlNode* root = xmlDocGetRootElement(doc.get());
+    if (!xml::is(root, "mteval")) throw ConvertError(in.path, "malformed", "not IWSLT XML: the root element is not <mteval>");
+    SetInfo set = find_set(root);
+    if (!set.set) throw ConvertError(in.path, "malformed", "no <srcset> or <refset> in <mteval>");
+    if (set.lang.empty()) throw ConvertError(in.path, "missing_field", "the set names no language (srclang/trglang)");
+    std::map<std::string, std::string> other_speakers;
+    bool looked = false;
+
+    std::vector<Document> out;
+    for (xmlNode* d : xml::children(set.set, "doc")) {
+      Document doc_out;
+      std::string talkid = xml::text(xml::child(d, "talkid"));
+      std::string docid = xml::attr(d, "docid");
+      if (talkid.empty()) talkid = docid;
+      if (talkid.empty())
+        throw ConvertError(in.path, "missing_field",
+                           "a <doc> at line " + std::to_string(d->line) + " has neither docid nor <talkid>");
+      std::string primary = set.lang.substr(0, set.lang.find('-'));
+      doc_out.id = "ted-" + talkid + "-" + primary;
+      doc_out.lang = set.lang;
+      doc_out.type = "speech";
+      doc_out.event = "TED";
+      doc_out.translation_group = "ted-" + talkid;
+      if (primary != "en") doc_out.translation_of = "ted-" + talkid + "-en";
+      auto [speaker, title] = split_title(xml::text(xml::child(d, "title")));
+      if (speaker.empty()) {
+        if (!looked) {
+          other_speakers = sibling_speakers(in.path, set.setid, set.lang, in.limits);
+          looked = true;
+        }
+        auto it = other_speakers.find(docid.empty() ? talkid : docid);
+        if (it != other_speakers.end()) speaker = it->second;
+      }
+      doc_out.title = title;
+      if (!speaker.empty()) doc_out.speakers.push_back(Speaker{speaker, {}});
+      std::string description = xml::text(xml::child(d, "description"));
+      const std::string boiler = "TED Talk Subtitles and Transcript:";
+      if (description.rfind(boiler, 0) == 0) description = trim(description.substr(boiler.size()));
+      doc_out.description = description;
+      std::string keywords = xml::text(xml::child(d, "keywords"));
+      std::replace(keywords.begin(), keywords.end(), ',', ';');
+      for (auto& k : split_list(keywords))
+        if (k != "talks") doc_out.topics.push_back(k);
+      if (auto url = xml::text(xml::child(d, "url")); !url.empty()) doc_out.extra["url"] = url;
+      doc_out.extra["talkid"] = talkid;
+      if (!set.setid.empty()) doc_out.extra["setid"] = set.setid;
+      if (auto t = xml::text(xml::child(d, "translator")); !t.empty()) doc_out.extra["translator"] = t;
+      if (auto r = xml::text(xml::child(d, "reviewer")); !r.empty()) doc_out.extra["reviewer"] = r;
+      for (xmlNode* seg : xml::children(d, "seg")) {
+        Paragraph p;
+        p.text = xml::text(seg);
+        p.anchor = xml::attr(seg, "id");
+        p.kind = "segment";
+        p.speaker = speaker;
+        doc_out.paragraphs.push_back(std::move(p));
+      }
+      if (doc_out.paragraphs.empty())
+        throw ConvertError(in.path, "no_text", "talk " + talkid + " has no <seg> text");
+      doc_out.source.encoding = enc;
+      out.push_back(std::move(doc_out));
+    }
+    if (out.empty()) throw ConvertError(in.path, "no_text", "the set contains no <doc>");
+    return out;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Converter> make_ted_converter() { return std::make_unique<TedConverter>(); }
+
+}  // namespace tongwen

@@ -1,0 +1,70 @@
+// Settings: read once into a typed struct, layered defaults < file < environment < command line,
+// validated at start-up with every problem listed; unknown keys are errors (STYLE practice 9).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tongwen {
+
+struct Settings {
+  std::string data_dir = "data";  // data.dir: the index and the load state live here
+
+  struct Server {
+    std::string host = "127.0.0.1";
+    int port = 8080;
+    int threads = 16;
+    int queue = 256;
+    int keepalive_seconds = 5;
+    std::string token;          // bearer token for writes; empty = writes refused
+    int write_wait_seconds = 10;  // how long an upload waits for a locked index before 503
+    double reopen_seconds = 1.0;  // how often readers look for new commits
+    std::uint64_t max_upload_mb = 64;
+  } server;
+
+  struct Search {
+    int page_size = 10;
+    int max_page_size = 100;
+    int facet_limit = 10;
+    int snippet_chars = 160;
+    std::string glossary = "config/glossary.tsv";
+    bool expand = false;  // cross-language expansion by default
+  } search;
+
+  struct Ingest {
+    int batch_size = 500;
+    int threads = 0;  // 0 = one per core
+    std::string report_format = "csv";
+  } ingest;
+
+  struct Convert {
+    std::uint64_t max_file_mb = 100;
+    std::uint64_t max_unzipped_mb = 256;
+    int max_xml_depth = 256;
+    int timeout_seconds = 60;
+  } convert;
+
+  std::string index_dir() const { return data_dir + "/index"; }
+};
+
+struct SettingsSources {
+  // Explicit file (--config); when empty, TONGWEN_CONFIG, then ./config/tongwen.properties if it
+  // exists.
+  std::string file;
+  bool use_environment = true;
+  std::vector<std::pair<std::string, std::string>> overrides;  // --set key=value and flags
+};
+
+// Throws UserError("config", ...) listing every problem found.
+Settings load_settings(const SettingsSources& sources);
+
+struct SettingDoc {
+  std::string key, env, default_value, description;
+};
+// Every key, for `tongwen config` and the README.
+std::vector<SettingDoc> settings_reference();
+
+}  // namespace tongwen

@@ -1,0 +1,89 @@
+// The index schema: one table, the single source of truth for term prefixes, value slots and
+// facets (STYLE practice 3, after Omega's values.h). The indexer writes with it, the search side
+// reads with it; ARCHITECTURE.md reproduces it.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <xapian.h>
+
+namespace tongwen::schema {
+
+// Value slots.
+enum Slot : Xapian::valueno {
+  SLOT_DATE = 0,      // ISO date as written ("2023", "2023-05", "2023-05-17"): sorting, ranges
+  SLOT_YEAR = 1,      // facet key of the year
+  SLOT_LANG = 2,      // facet key of the language tag
+  SLOT_TYPE = 3,      // facet key of the type
+  SLOT_EVENT = 4,     // facet key of the event
+  SLOT_SPEAKERS = 5,  // facet keys of the speakers (a serialised list)
+  SLOT_TOPICS = 6,    // facet keys of the topics and all their ancestors (a serialised list)
+  SLOT_GROUP = 7,     // translation group id
+  SLOT_HASH = 8,      // sha256 of the source file + the converter version: change detection
+};
+
+// Term prefixes. Free-text fields have an exact-term prefix (words, CJK bigrams and last
+// characters, with positions) and a stem prefix ("Z" + prefix, English stems, no positions).
+inline constexpr std::string_view PREFIX_ID = "Q";         // unique id term
+inline constexpr std::string_view PREFIX_GROUP = "G";      // translation group
+inline constexpr std::string_view PREFIX_SOURCE = "XP";    // hash of the source path
+inline constexpr std::string_view PREFIX_FORMAT = "XF";    // converter name
+inline constexpr std::string_view PREFIX_STEM = "Z";       // stem prefix marker
+
+enum class FacetKind { None, Single, Multi, Hierarchical };
+
+struct Field {
+  std::string_view name;           // as used in the query language and the HTTP API
+  std::string_view text_prefix;    // exact terms ("" = the body); empty view with has_text=false
+  bool has_text;                   // searchable as free text (`name:word`)
+  std::string_view filter_prefix;  // boolean term for exact filtering on a facet key
+  std::optional<Xapian::valueno> slot;  // facet (or range) value slot
+  FacetKind facet;
+  std::string_view description;
+};
+
+// The table. Order = the order facets are returned in.
+inline constexpr std::array<Field, 9> kFields{{
+    {"body", "", true, "", std::nullopt, FacetKind::None,
+     "title, description and paragraphs (the default field)"},
+    {"title", "S", true, "", std::nullopt, FacetKind::None, "the document title"},
+    {"speaker", "A", true, "XA", SLOT_SPEAKERS, FacetKind::Multi,
+     "speaker names; filter and facet on the whole name"},
+    {"topic", "K", true, "XK", SLOT_TOPICS, FacetKind::Hierarchical,
+     "topics; `AI/Governance` also counts and filters under `AI`"},
+    {"event", "E", true, "XE", SLOT_EVENT, FacetKind::Single, "the forum event"},
+    {"year", "", false, "Y", SLOT_YEAR, FacetKind::Single, "year of the date"},
+    {"lang", "", false, "L", SLOT_LANG, FacetKind::Single,
+     "language tag (zh-Hans, zh-Hant, en); `zh` filters both Chinese scripts"},
+    {"type", "", false, "XT", SLOT_TYPE, FacetKind::Single, "speech, policy, transcript, ..."},
+    {"date", "", false, "", SLOT_DATE, FacetKind::None, "ISO date; ranges `date:2019..2023`"},
+}};
+
+// The field named `name`, or nullptr.
+const Field* find_field(std::string_view name) noexcept;
+// Fields that have facet counts, in table order.
+std::vector<const Field*> facet_fields();
+
+// The key under which a facet value is filtered and counted: the value through the text pipeline's
+// normalisation (case, width, Traditional->Simplified), with surrounding space trimmed and inner
+// runs of space collapsed, cut to fit Xapian's term length limit.
+std::string facet_key(std::string_view value);
+// Metadata key holding the display form of a facet key.
+std::string facet_display_key(const Field& field, std::string_view key);
+// Hierarchical values: "AI/Governance" -> {"AI", "AI/Governance"}.
+std::vector<std::string> with_ancestors(std::string_view value);
+// Language tags: "zh-Hans" -> {"zh-Hans", "zh"} (a filter on `zh` matches both scripts).
+std::vector<std::string> lang_filter_values(std::string_view tag);
+
+// Multi-valued slot contents.
+std::string serialise_list(const std::vector<std::string>& items);
+std::vector<std::string> unserialise_list(std::string_view data);
+
+// Bump when the analysis or the schema changes: an index built by another version is refused
+// with a message to rebuild it.
+inline constexpr std::string_view kSchemaVersion = "tongwen-schema-1";
+inline constexpr std::string_view kSchemaVersionKey = "tongwen:schema";
+
+}  // namespace tongwen::schema

@@ -1,0 +1,19 @@
+// Small shared helpers: hashing and whole-file reads.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace tongwen {
+
+// Lowercase hex SHA-256 of bytes.
+std::string sha256_hex(std::string_view bytes);
+// Reads a whole file; throws ConvertError(path, "too_large") above max_bytes and
+// EnvironmentError("io") when it cannot be read.
+std::string read_file(const std::string& path, std::uint64_t max_bytes = UINT64_MAX);
+// HTML-escapes & < > " '.
+void append_html_escaped(std::string& out, std::string_view text);
+std::string html_escape(std::string_view text);
+
+}  // namespace tongwen

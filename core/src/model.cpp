@@ -1,0 +1,181 @@
+#include "tongwen/model.h"
+
+#include <cctype>
+
+#include "tongwen/errors.h"
+
+namespace tongwen {
+
+std::string Document::year() const {
+  if (date.size() >= 4 && std::isdigit(static_cast<unsigned char>(date[0])) &&
+      std::isdigit(static_cast<unsigned char>(date[1])) &&
+      std::isdigit(static_cast<unsigned char>(date[2])) &&
+      std::isdigit(static_cast<unsigned char>(date[3])))
+    return date.substr(0, 4);
+  return {};
+}
+
+std::vector<std::string_view> Document::searchable_units() const {
+  std::vector<std::string_view> units;
+  units.reserve(paragraphs.size() + 2);
+  units.emplace_back(title);
+  if (!description.empty()) units.emplace_back(description);
+  for (const auto& p : paragraphs) units.emplace_back(p.text);
+  return units;
+}
+
+std::size_t Document::text_bytes() const {
+  std::size_t n = 0;
+  for (const auto& p : paragraphs) n += p.text.size();
+  return n;
+}
+
+namespace {
+
+// Format: a version byte, then every field as a varint length followed by its bytes, lists as a
+// varint count followed by their items. Fast to write and read; no escaping.
+constexpr unsigned char kFormatVersion = 1;
+
+void put_varint(std::string& out, std::uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+void put_str(std::string& out, std::string_view s) {
+  put_varint(out, s.size());
+  out.append(s);
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string_view d) : d_(d) {}
+  std::uint64_t varint() {
+    std::uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (i_ >= d_.size()) fail();
+      auto b = static_cast<unsigned char>(d_[i_++]);
+      v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
+      if (!(b & 0x80)) return v;
+    }
+    fail();
+  }
+  std::string str() {
+    auto n = varint();
+    if (n > d_.size() - i_) fail();
+    std::string s(d_.substr(i_, n));
+    i_ += n;
+    return s;
+  }
+  unsigned char byte() {
+    if (i_ >= d_.size()) fail();
+    return static_cast<unsigned char>(d_[i_++]);
+  }
+  bool done() const { return i_ == d_.size(); }
+
+ private:
+  [[noreturn]] static void fail() {
+    throw EnvironmentError("corrupt_index", "stored document data is truncated or corrupt");
+  }
+  std::string_view d_;
+  std::size_t i_ = 0;
+};
+
+}  // namespace
+
+std::string serialise(const Document& doc) {
+  std::string out;
+  out.reserve(doc.text_bytes() + 512);
+  out.push_back(static_cast<char>(kFormatVersion));
+  for (const std::string* s : {&doc.id, &doc.lang, &doc.type, &doc.title, &doc.description,
+                               &doc.event, &doc.session, &doc.date, &doc.translation_of,
+                               &doc.translation_group})
+    put_str(out, *s);
+  put_varint(out, doc.speakers.size());
+  for (const auto& sp : doc.speakers) {
+    put_str(out, sp.name);
+    put_str(out, sp.affiliation);
+  }
+  put_varint(out, doc.topics.size());
+  for (const auto& t : doc.topics) put_str(out, t);
+  put_varint(out, doc.extra.size());
+  for (const auto& [k, v] : doc.extra) {
+    put_str(out, k);
+    put_str(out, v);
+  }
+  put_str(out, doc.source.path);
+  put_str(out, doc.source.format);
+  put_str(out, doc.source.sha256);
+  put_str(out, doc.source.encoding);
+  put_varint(out, doc.source.size);
+  put_varint(out, doc.paragraphs.size());
+  for (const auto& p : doc.paragraphs) {
+    put_str(out, p.text);
+    put_str(out, p.speaker);
+    put_str(out, p.lang);
+    put_str(out, p.kind);
+    put_str(out, p.anchor);
+  }
+  return out;
+}
+
+Document unserialise(std::string_view data) {
+  Reader r(data);
+  if (r.byte() != kFormatVersion)
+    throw EnvironmentError("corrupt_index",
+                           "stored document data has an unknown format version: rebuild the index");
+  Document doc;
+  for (std::string* s : {&doc.id, &doc.lang, &doc.type, &doc.title, &doc.description, &doc.event,
+                         &doc.session, &doc.date, &doc.translation_of, &doc.translation_group})
+    *s = r.str();
+  for (auto n = r.varint(); n > 0; --n) {
+    Speaker sp;
+    sp.name = r.str();
+    sp.affiliation = r.str();
+    doc.speakers.push_back(std::move(sp));
+  }
+  for (auto n = r.varint(); n > 0; --n) doc.topics.push_back(r.str());
+  for (auto n = r.varint(); n > 0; --n) {
+    auto k = r.str();
+    doc.extra[k] = r.str();
+  }
+  doc.source.path = r.str();
+  doc.source.format = r.str();
+  doc.source.sha256 = r.str();
+  doc.source.encoding = r.str();
+  doc.source.size = r.varint();
+  auto n = r.varint();
+  doc.paragraphs.reserve(n);
+  for (; n > 0; --n) {
+    Paragraph p;
+    p.text = r.str();
+    p.speaker = r.str();
+    p.lang = r.str();
+    p.kind = r.str();
+    p.anchor = r.str();
+    doc.paragraphs.push_back(std::move(p));
+  }
+  if (!r.done()) throw EnvironmentError("corrupt_index", "stored document data has trailing bytes");
+  return doc;
+}
+
+std::string slugify(std::string_view text, std::size_t max_len) {
+  std::string out;
+  bool dash = false;
+  for (char ch : text) {
+    auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c)) {
+      if (dash && !out.empty()) out.push_back('-');
+      dash = false;
+      out.push_back(static_cast<char>(std::tolower(c)));
+      if (out.size() >= max_len) break;
+    } else {
+      dash = true;
+    }
+  }
+  return out;
+}
+
+}  // namespace tongwen

@@ -1,0 +1,95 @@
+#include "tongwen/schema.h"
+
+#include <xapian.h>
+
+#include "tongwen/text.h"
+
+namespace tongwen::schema {
+
+const Field* find_field(std::string_view name) noexcept {
+  for (const auto& f : kFields)
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+std::vector<const Field*> facet_fields() {
+  std::vector<const Field*> out;
+  for (const auto& f : kFields)
+    if (f.facet != FacetKind::None) out.push_back(&f);
+  return out;
+}
+
+std::string facet_key(std::string_view value) {
+  std::string norm = text::Analyzer::instance().normalize(value);
+  std::string out;
+  out.reserve(norm.size());
+  bool space = false;
+  for (char c : norm) {
+    if (static_cast<unsigned char>(c) <= ' ') {  // space and control characters (never NUL)
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  // Xapian terms are at most 245 bytes; leave room for the prefix, cut at a character boundary.
+  constexpr std::size_t kMax = 200;
+  if (out.size() > kMax) {
+    std::size_t cut = kMax;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    out.resize(cut);
+  }
+  return out;
+}
+
+std::string facet_display_key(const Field& field, std::string_view key) {
+  std::string k = "facet:";
+  k += field.name;
+  k += ':';
+  k += key;
+  return k;
+}
+
+std::vector<std::string> with_ancestors(std::string_view value) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while ((pos = value.find('/', pos)) != std::string_view::npos) {
+    if (pos > 0) out.emplace_back(value.substr(0, pos));
+    ++pos;
+  }
+  out.emplace_back(value);
+  return out;
+}
+
+std::vector<std::string> lang_filter_values(std::string_view tag) {
+  std::vector<std::string> out{std::string(tag)};
+  auto dash = tag.find('-');
+  if (dash != std::string_view::npos && dash > 0) out.emplace_back(tag.substr(0, dash));
+  return out;
+}
+
+// Facet keys never contain NUL (facet_key drops control characters), so NUL separates them.
+std::string serialise_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) {
+    if (!out.empty()) out.push_back('\0');
+    out += i;
+  }
+  return out;
+}
+
+std::vector<std::string> unserialise_list(std::string_view data) {
+  std::vector<std::string> out;
+  if (data.empty()) return out;
+  std::size_t start = 0;
+  while (true) {
+    auto nul = data.find('\0', start);
+    out.emplace_back(data.substr(start, nul == std::string_view::npos ? nul : nul - start));
+    if (nul == std::string_view::npos) break;
+    start = nul + 1;
+  }
+  return out;
+}
+
+}  // namespace tongwen::schema

@@ -1,0 +1,58 @@
+#include "tongwen/util.h"
+
+#include <Poco/DigestEngine.h>
+#include <Poco/SHA2Engine.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sys/stat.h>
+
+#include "tongwen/errors.h"
+
+namespace tongwen {
+
+std::string sha256_hex(std::string_view bytes) {
+  Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+  engine.update(bytes.data(), static_cast<unsigned>(bytes.size()));
+  return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
+std::string read_file(const std::string& path, std::uint64_t max_bytes) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    throw EnvironmentError("io", path + ": cannot read: " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) throw EnvironmentError("io", path + ": is a folder, not a file");
+  if (static_cast<std::uint64_t>(st.st_size) > max_bytes)
+    throw ConvertError(path, "too_large",
+                       "file is " + std::to_string(st.st_size) + " bytes, over the limit of " +
+                           std::to_string(max_bytes) + " (convert.max_file_mb)");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw EnvironmentError("io", path + ": cannot open: " + std::strerror(errno));
+  std::string data(static_cast<std::size_t>(st.st_size), '\0');
+  in.read(data.data(), static_cast<std::streamsize>(data.size()));
+  data.resize(static_cast<std::size_t>(in.gcount()));
+  return data;
+}
+
+void append_html_escaped(std::string& out, std::string_view text) {
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out.push_back(c);
+    }
+  }
+}
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 16);
+  append_html_escaped(out, text);
+  return out;
+}
+
+}  // namespace tongwen

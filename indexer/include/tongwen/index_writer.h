@@ -1,0 +1,63 @@
+// Index writing: a model Document -> a Xapian document (terms, values, data) following the schema
+// table, and the one writer that commits them.
+#pragma once
+
+#include <xapian.h>
+
+#include <chrono>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tongwen/model.h"
+#include "tongwen/terms.h"
+
+namespace tongwen {
+
+// A document ready for the writer: built on any thread, written by the writer thread.
+struct PreparedDocument {
+  std::string id;
+  Xapian::Document xdoc;
+  // Facet display forms to record: metadata key -> display value.
+  std::vector<std::pair<std::string, std::string>> facet_display;
+};
+
+// Builds the Xapian form of doc (thread-compatible: one TermWriter per thread).
+PreparedDocument prepare_document(const Document& doc, terms::TermWriter& writer,
+                                  const std::string& content_hash);
+
+class IndexWriter {
+ public:
+  // Opens or creates the index in `dir`. When another process holds the write lock, retries until
+  // `wait` has passed, then throws EnvironmentError("locked", ...). Refuses an index written with
+  // another schema version (EnvironmentError "schema").
+  explicit IndexWriter(const std::string& dir,
+                       std::chrono::milliseconds wait = std::chrono::milliseconds(0));
+  ~IndexWriter();
+  IndexWriter(const IndexWriter&) = delete;
+  IndexWriter& operator=(const IndexWriter&) = delete;
+
+  // Adds or replaces the document with this id. Returns true when it replaced one.
+  bool put(PreparedDocument&& doc);
+  // Removes a document by id; false when there was none.
+  bool remove(const std::string& id);
+  bool contains(const std::string& id);
+  // Stored form of a document, if present.
+  bool get(const std::string& id, Document& out);
+  // Ids of the documents in a translation group.
+  std::vector<std::string> group_members(const std::string& group);
+  void set_metadata(const std::string& key, const std::string& value);
+  std::string get_metadata(const std::string& key);
+  // Metadata keys starting with prefix.
+  std::vector<std::string> metadata_keys(const std::string& prefix);
+  void commit();
+  Xapian::doccount doc_count() const { return db_.get_doccount(); }
+  Xapian::WritableDatabase& database() { return db_; }
+
+ private:
+  Xapian::WritableDatabase db_;
+  std::set<std::string> displayed_;  // facet display keys written in this session
+};
+
+}  // namespace tongwen

@@ -1,0 +1,191 @@
+#include "tongwen/index_writer.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "tongwen/errors.h"
+#include "tongwen/schema.h"
+#include "tongwen/text.h"
+
+namespace tongwen {
+
+using namespace schema;
+
+namespace {
+
+void add_filter(Xapian::Document& xdoc, const Field& f, const std::string& key) {
+  if (!key.empty()) xdoc.add_boolean_term(std::string(f.filter_prefix) + key);
+}
+
+}  // namespace
+
+PreparedDocument prepare_document(const Document& doc, terms::TermWriter& writer,
+                                  const std::string& content_hash) {
+  PreparedDocument p;
+  p.id = doc.id;
+  Xapian::Document& x = p.xdoc;
+  writer.reset();
+  const auto& analyzer = text::Analyzer::instance();
+
+  // Free text: title (also under S), description and paragraphs in the body.
+  std::string title_norm = analyzer.normalize(doc.title);
+  writer.index_normalized(x, title_norm, "");
+  writer.index_normalized(x, title_norm, find_field("title")->text_prefix);
+  if (!doc.description.empty()) writer.index_text(x, doc.description, "");
+  for (const auto& para : doc.paragraphs) writer.index_text(x, para.text, "");
+
+  auto display = [&](const Field& f, const std::string& key, const std::string& value) {
+    p.facet_display.emplace_back(facet_display_key(f, key), value);
+  };
+
+  // Speakers: words under A, exact names as filters and facet keys.
+  const Field& speaker = *find_field("speaker");
+  std::vector<std::string> keys;
+  for (const auto& s : doc.speakers) {
+    writer.index_text(x, s.name, speaker.text_prefix);
+    std::string key = facet_key(s.name);
+    if (key.empty()) continue;
+    add_filter(x, speaker, key);
+    display(speaker, key, s.name);
+    keys.push_back(key);
+  }
+  if (!keys.empty()) x.add_value(SLOT_SPEAKERS, serialise_list(keys));
+
+  // Topics: words under K; every ancestor of a hierarchical topic is a filter and a facet key.
+  const Field& topic = *find_field("topic");
+  keys.clear();
+  for (const auto& t : doc.topics) {
+    writer.index_text(x, t, topic.text_prefix);
+    for (const auto& level : with_ancestors(t)) {
+      std::string key = facet_key(level);
+      if (key.empty() || std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
+      add_filter(x, topic, key);
+      display(topic, key, level);
+      keys.push_back(key);
+    }
+  }
+  if (!keys.empty()) x.add_value(SLOT_TOPICS, serialise_list(keys));
+
+  // Single-valued facets.
+  auto single = [&](const char* field, const std::string& value) {
+    const Field& f = *find_field(field);
+    if (value.empty()) return;
+    std::string key = facet_key(value);
+    if (key.empty()) return;
+    if (f.has_text) writer.index_text(x, value, f.text_prefix);
+    x.add_value(*f.slot, key);
+    display(f, key, value);
+    if (std::string_view(field) == "lang") {
+      for (const auto& v : lang_filter_values(value)) add_filter(x, f, facet_key(v));
+    } else {
+      add_filter(x, f, key);
+    }
+  };
+  single("event", doc.event);
+  single("type", doc.type);
+  single("lang", doc.lang);
+  single("year", doc.year());
+  if (!doc.date.empty()) x.add_value(SLOT_DATE, doc.date);
+
+  x.add_boolean_term(std::string(PREFIX_ID) + doc.id);
+  if (!doc.translation_group.empty()) {
+    x.add_boolean_term(std::string(PREFIX_GROUP) + doc.translation_group);
+    x.add_value(SLOT_GROUP, doc.translation_group);
+  }
+  if (!doc.source.format.empty()) x.add_boolean_term(std::string(PREFIX_FORMAT) + doc.source.format);
+  x.add_value(SLOT_HASH, content_hash);
+  x.set_data(serialise(doc));
+  return p;
+}
+
+IndexWriter::IndexWriter(const std::string& dir, std::chrono::milliseconds wait) {
+  auto deadline = std::chrono::steady_clock::now() + wait;
+  for (;;) {
+    try {
+      db_ = Xapian::WritableDatabase(dir, Xapian::DB_CREATE_OR_OPEN);
+      break;
+    } catch (const Xapian::DatabaseLockError& e) {
+      if (std::chrono::steady_clock::now() >= deadline)
+        throw EnvironmentError("locked", "index " + dir + " is locked by another writer (a bulk load?): " + e.get_msg());
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    } catch (const Xapian::Error& e) {
+      throw EnvironmentError("index", "cannot open index " + dir + ": " + e.get_description());
+    }
+  }
+  std::string version = db_.get_metadata(std::string(kSchemaVersionKey));
+  if (version.empty() && db_.get_doccount() == 0) {
+    db_.set_metadata(std::string(kSchemaVersionKey), std::string(kSchemaVersion));
+  } else if (version != kSchemaVersion) {
+    throw EnvironmentError("schema", "index " + dir + " was built with schema \"" + version +
+                                         "\", this program writes \"" + std::string(kSchemaVersion) +
+                                         "\": delete the folder and load again");
+  }
+}
+
+IndexWriter::~IndexWriter() {
+  try {
+    db_.close();
+  } catch (...) {
+  }
+}
+
+bool IndexWriter::put(PreparedDocument&& doc) {
+  std::string id_term = std::string(schema::PREFIX_ID) + doc.id;
+  bool existed = db_.term_exists(id_term);
+  db_.replace_document(id_term, doc.xdoc);
+  for (auto& [key, value] : doc.facet_display) {
+    if (!displayed_.insert(key).second) continue;
+    if (db_.get_metadata(key).empty()) db_.set_metadata(key, value);
+  }
+  return existed;
+}
+
+bool IndexWriter::remove(const std::string& id) {
+  std::string id_term = std::string(schema::PREFIX_ID) + id;
+  if (!db_.term_exists(id_term)) return false;
+  db_.delete_document(id_term);
+  return true;
+}
+
+bool IndexWriter::contains(const std::string& id) {
+  return db_.term_exists(std::string(schema::PREFIX_ID) + id);
+}
+
+bool IndexWriter::get(const std::string& id, Document& out) {
+  std::string id_term = std::string(schema::PREFIX_ID) + id;
+  auto it = db_.postlist_begin(id_term);
+  if (it == db_.postlist_end(id_term)) return false;
+  out = unserialise(db_.get_document(*it).get_data());
+  return true;
+}
+
+std::vector<std::string> IndexWriter::group_members(const std::string& group) {
+  std::vector<std::string> ids;
+  std::string term = std::string(schema::PREFIX_GROUP) + group;
+  for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it) {
+    Xapian::Document d = db_.get_document(*it);
+    for (auto t = d.termlist_begin(); t != d.termlist_end(); ++t) {
+      t.skip_to(std::string(schema::PREFIX_ID));
+      if (t != d.termlist_end() && (*t).rfind(schema::PREFIX_ID, 0) == 0) ids.push_back((*t).substr(1));
+      break;
+    }
+  }
+  return ids;
+}
+
+void IndexWriter::set_metadata(const std::string& key, const std::string& value) {
+  db_.set_metadata(key, value);
+}
+
+std::string IndexWriter::get_metadata(const std::string& key) { return db_.get_metadata(key); }
+
+std::vector<std::string> IndexWriter::metadata_keys(const std::string& prefix) {
+  std::vector<std::string> out;
+  for (auto it = db_.metadata_keys_begin(prefix); it != db_.metadata_keys_end(prefix); ++it)
+    out.push_back(*it);
+  return out;
+}
+
+void IndexWriter::commit() { db_.commit(); }
+
+}  // namespace tongwen

@@ -1,0 +1,140 @@
+#include "tongwen/report.h"
+
+#include <Poco/JSON/Array.h>
+
+#include <cstdio>
+#include <iostream>
+#include <unistd.h>
+
+#include "tongwen/errors.h"
+#include "tongwen/json.h"
+
+namespace tongwen {
+
+namespace {
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string join(const std::vector<std::string>& v, const char* sep) {
+  std::string out;
+  for (const auto& x : v) out += (out.empty() ? "" : sep) + x;
+  return out;
+}
+
+std::string human_bytes(double b) {
+  char buf[32];
+  if (b >= 1 << 30)
+    std::snprintf(buf, sizeof buf, "%.1f GB", b / (1 << 30));
+  else if (b >= 1 << 20)
+    std::snprintf(buf, sizeof buf, "%.1f MB", b / (1 << 20));
+  else
+    std::snprintf(buf, sizeof buf, "%.0f KB", b / 1024);
+  return buf;
+}
+
+}  // namespace
+
+ReportWriter::ReportWriter(const std::string& path) : out_(path), jsonl_(path.ends_with(".jsonl")) {
+  if (!out_) throw EnvironmentError("io", "cannot write the report " + path);
+  if (!jsonl_) out_ << "path,outcome,ids,format,encoding,languages,bytes,error_code,error\n";
+}
+
+void ReportWriter::write(const FileOutcome& o) {
+  if (jsonl_) {
+    Poco::JSON::Object::Ptr j = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    j->set("path", o.path);
+    j->set("outcome", o.outcome);
+    Poco::JSON::Array::Ptr ids = new Poco::JSON::Array;
+    for (const auto& id : o.ids) ids->add(id);
+    j->set("ids", ids);
+    j->set("format", o.format);
+    j->set("encoding", o.encoding);
+    j->set("languages", o.languages);
+    j->set("bytes", static_cast<Poco::UInt64>(o.bytes));
+    if (!o.error.empty()) {
+      j->set("error_code", o.error_code);
+      j->set("error", o.error);
+    }
+    out_ << json_text(j) << "\n";
+  } else {
+    out_ << csv_field(o.path) << ',' << o.outcome << ',' << csv_field(join(o.ids, ";")) << ',' << csv_field(o.format)
+         << ',' << csv_field(o.encoding) << ',' << csv_field(o.languages) << ',' << o.bytes << ','
+         << csv_field(o.error_code) << ',' << csv_field(o.error) << '\n';
+  }
+  out_.flush();
+}
+
+Progress::Progress(bool enabled)
+    : enabled_(enabled), tty_(::isatty(STDERR_FILENO) != 0), last_(std::chrono::steady_clock::now()) {}
+
+void Progress::update(const FileOutcome& o, const IngestProgress& p) {
+  if (!enabled_) return;
+  if (o.outcome == "failed") {
+    if (tty_) std::cerr << "\r\033[K";
+    std::cerr << "failed: " << o.error << "\n";
+  }
+  auto now = std::chrono::steady_clock::now();
+  bool last = p.files_done == p.files_total;
+  if (!last && now - last_ < (tty_ ? std::chrono::milliseconds(200) : std::chrono::seconds(5))) return;
+  last_ = now;
+  double secs = std::max(p.seconds, 1e-3);
+  double docs_s = static_cast<double>(p.documents) / secs;
+  double mb_s = static_cast<double>(p.bytes_done) / secs / (1 << 20);
+  double eta = p.bytes_done > 0 ? secs * static_cast<double>(p.bytes_total - p.bytes_done) / static_cast<double>(p.bytes_done) : 0;
+  char line[256];
+  std::snprintf(line, sizeof line, "%zu/%zu files  %zu docs  %.0f docs/s  %.2f MB/s  %zu errors  ETA %.0fs",
+                p.files_done, p.files_total, p.documents, docs_s, mb_s, p.failed, eta);
+  if (tty_) {
+    int width = 24;
+    int filled = p.files_total ? static_cast<int>(width * p.files_done / p.files_total) : width;
+    std::string bar = "[" + std::string(static_cast<std::size_t>(filled), '#') + std::string(static_cast<std::size_t>(width - filled), '.') + "] ";
+    std::cerr << "\r\033[K" << bar << line << std::flush;
+  } else {
+    std::cerr << "ingest: " << line << "\n";
+  }
+}
+
+void Progress::finish(const IngestSummary& s) {
+  if (!enabled_) return;
+  if (tty_) std::cerr << "\r\033[K";
+  std::cerr << "ingest: " << s.files << " files (";
+  bool first = true;
+  for (const auto& [k, v] : s.outcomes) {
+    std::cerr << (first ? "" : ", ") << v << " " << k;
+    first = false;
+  }
+  std::cerr << "), " << s.documents << " documents, " << human_bytes(static_cast<double>(s.bytes)) << " in "
+            << s.seconds << " s";
+  if (s.removed) std::cerr << ", " << s.removed << " documents removed";
+  if (s.stopped) std::cerr << "; stopped at the first failure (--strict)";
+  std::cerr << "\n";
+}
+
+Poco::JSON::Object::Ptr summary_json(const IngestSummary& s) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("files", static_cast<Poco::UInt64>(s.files));
+  Poco::JSON::Object::Ptr outcomes = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  for (const char* k : {"added", "updated", "unchanged", "failed", "skipped"}) {
+    auto it = s.outcomes.find(k);
+    outcomes->set(k, static_cast<Poco::UInt64>(it == s.outcomes.end() ? 0 : it->second));
+  }
+  o->set("outcomes", outcomes);
+  o->set("documents", static_cast<Poco::UInt64>(s.documents));
+  o->set("removed", static_cast<Poco::UInt64>(s.removed));
+  o->set("bytes", static_cast<Poco::UInt64>(s.bytes));
+  o->set("seconds", s.seconds);
+  o->set("documents_per_second", s.seconds > 0 ? static_cast<double>(s.documents) / s.seconds : 0.0);
+  o->set("mb_per_second", s.seconds > 0 ? static_cast<double>(s.bytes) / s.seconds / (1 << 20) : 0.0);
+  o->set("stopped", s.stopped);
+  return o;
+}
+
+}  // namespace tongwen

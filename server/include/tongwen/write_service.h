@@ -1,0 +1,36 @@
+// What the HTTP layer needs to change the index. The server defines it and the application
+// supplies an implementation from the indexer, so the server never depends on converters or the
+// indexer (dependencies point one way: core <- server).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace tongwen {
+
+struct Upload {
+  std::string filename;  // the client's file name: picks the converter and the default id
+  std::string bytes;
+  std::map<std::string, std::string> metadata;  // optional fields: title, speakers, lang, ...
+  std::string format;  // force a converter
+};
+
+struct UploadResult {
+  std::vector<std::string> ids;
+  std::string outcome;  // added | updated
+  std::string format;
+};
+
+class WriteService {
+ public:
+  virtual ~WriteService() = default;
+  // Converts and indexes one file through the bulk loader's path. Throws ConvertError for bad
+  // input (nothing changes), EnvironmentError("locked") when the index stays locked longer than
+  // the configured wait.
+  virtual UploadResult add(const Upload& upload) = 0;
+  // False when there is no such document. Throws EnvironmentError("locked") as above.
+  virtual bool remove(const std::string& id) = 0;
+};
+
+}  // namespace tongwen

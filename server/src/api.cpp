@@ -1,0 +1,270 @@
+#include "api.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/NumberParser.h>
+#include <Poco/StringTokenizer.h>
+
+#include "tongwen/errors.h"
+#include "tongwen/json.h"
+#include "tongwen/text.h"
+
+namespace tongwen {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+Params query_params(const Poco::URI& uri) {
+  Params out;
+  for (auto& kv : uri.getQueryParameters()) out.push_back(kv);
+  for (auto& [k, v] : out)
+    if (!text::is_valid_utf8(k) || !text::is_valid_utf8(v))
+      throw UserError("bad_parameter", "parameter \"" + k + "\" is not valid UTF-8");
+  return out;
+}
+
+void check_params(const Params& p, std::initializer_list<const char*> allowed) {
+  for (const auto& [k, v] : p) {
+    if (!k.empty() && k[0] == '_') continue;
+    bool ok = false;
+    for (const char* a : allowed) ok = ok || k == a;
+    if (!ok) {
+      std::string list;
+      for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+      throw UserError("bad_parameter", "unknown parameter \"" + k + "\" (allowed: " + list + ")");
+    }
+  }
+}
+
+std::string param(const Params& p, const std::string& name, const std::string& fallback) {
+  for (const auto& [k, v] : p)
+    if (k == name) return v;
+  return fallback;
+}
+
+std::vector<std::string> params(const Params& p, const std::string& name) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : p)
+    if (k == name && !v.empty()) out.push_back(v);
+  return out;
+}
+
+int int_param(const Params& p, const std::string& name, int fallback, int lo, int hi) {
+  std::string v = param(p, name);
+  if (v.empty()) return fallback;
+  int x = 0;
+  if (!Poco::NumberParser::tryParse(v, x))
+    throw UserError("bad_parameter", name + " must be a whole number, got \"" + v + "\"");
+  if (x < lo || x > hi)
+    throw UserError("bad_parameter", name + " must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " + v);
+  return x;
+}
+
+ApiResponse json_response(const Poco::Dynamic::Var& body, int status) {
+  ApiResponse r;
+  r.status = status;
+  r.body = json_text(body);
+  return r;
+}
+
+Object::Ptr snippet_json(const Snippet& s) {
+  Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("html", s.html);
+  o->set("text", s.text);
+  Array::Ptr hl = new Array;
+  for (const auto& h : s.highlights) {
+    Array::Ptr pair = new Array;
+    pair->add(h.start);
+    pair->add(h.length);
+    hl->add(pair);
+  }
+  o->set("highlights", hl);
+  if (s.paragraph >= 0) o->set("paragraph", s.paragraph);
+  return o;
+}
+
+Object::Ptr search_result_json(const SearchResult& r) {
+  Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("total", static_cast<Poco::UInt64>(r.total));
+  o->set("page", r.page);
+  o->set("size", r.size);
+  Array::Ptr hits = new Array;
+  for (const auto& h : r.hits) {
+    Object::Ptr ho = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    ho->set("id", h.id);
+    ho->set("title", h.title);
+    ho->set("title_html", h.title_snippet.html);
+    ho->set("lang", h.lang);
+    ho->set("type", h.type);
+    ho->set("date", h.date);
+    ho->set("event", h.event);
+    Array::Ptr sp = new Array;
+    for (const auto& s : h.speakers) sp->add(s);
+    ho->set("speakers", sp);
+    Array::Ptr tp = new Array;
+    for (const auto& t : h.topics) tp->add(t);
+    ho->set("topics", tp);
+    if (!h.translation_group.empty()) ho->set("translation_group", h.translation_group);
+    ho->set("score", h.score);
+    ho->set("snippet", h.snippet.html);
+    ho->set("snippet_text", h.snippet.text);
+    Array::Ptr hl = new Array;
+    for (const auto& s : h.snippet.highlights) {
+      Array::Ptr pair = new Array;
+      pair->add(s.start);
+      pair->add(s.length);
+      hl->add(pair);
+    }
+    ho->set("highlights", hl);
+    if (h.snippet.paragraph >= 0) ho->set("paragraph", h.snippet.paragraph);
+    hits->add(ho);
+  }
+  o->set("hits", hits);
+  Object::Ptr facets = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  for (const auto& [name, values] : r.facets) {
+    Array::Ptr a = new Array;
+    for (const auto& v : values) {
+      Object::Ptr vo = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      vo->set("value", v.value);
+      vo->set("count", static_cast<Poco::UInt64>(v.count));
+      if (v.selected) vo->set("selected", true);
+      a->add(vo);
+    }
+    facets->set(name, a);
+  }
+  o->set("facets", facets);
+  if (!r.expansions.empty()) {
+    Array::Ptr ex = new Array;
+    for (const auto& e : r.expansions) {
+      Object::Ptr eo = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      eo->set("from", e.from);
+      eo->set("to", e.to);
+      ex->add(eo);
+    }
+    o->set("expansions", ex);
+  }
+  return o;
+}
+
+namespace {
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> parts;
+  std::string cur;
+  for (char c : path) {
+    if (c == '/') {
+      if (!cur.empty()) parts.push_back(cur);
+      cur.clear();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  if (!cur.empty()) parts.push_back(cur);
+  return parts;
+}
+
+void require_get(const Poco::Net::HTTPServerRequest& req) {
+  if (req.getMethod() != "GET" && req.getMethod() != "HEAD")
+    throw UserError("method_not_allowed", req.getMethod() + " is not allowed here; use GET");
+}
+
+Object::Ptr document_json(const Document& d, const std::vector<Document>& translations) {
+  Object::Ptr o = document_to_object(d, true);
+  Array::Ptr tr = new Array;
+  for (const auto& t : translations) {
+    Object::Ptr to = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    to->set("id", t.id);
+    to->set("lang", t.lang);
+    to->set("title", t.title);
+    tr->add(to);
+  }
+  o->set("translations", tr);
+  return o;
+}
+
+}  // namespace
+
+bool route_read(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::vector<std::string>& parts,
+                const Params& p, ApiResponse& out) {
+  const auto& s = ctx.settings.search;
+  if (parts.size() == 1 && parts[0] == "healthz") {
+    require_get(req);
+    check_params(p, {});
+    IndexStats st = ctx.search->stats();
+    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("status", "ok");
+    o->set("documents", static_cast<Poco::UInt64>(st.documents));
+    o->set("revision", st.revision);
+    o->set("writes", ctx.writer != nullptr && !ctx.settings.server.token.empty());
+    out = json_response(o);
+    return true;
+  }
+  if (parts.size() < 2 || parts[0] != "api") return false;
+  if (parts.size() == 2 && parts[1] == "search") {
+    require_get(req);
+    check_params(p, {"q", "speaker", "topic", "event", "lang", "type", "year", "from", "to", "page", "size",
+                     "sort", "expand", "facets"});
+    SearchRequest sr;
+    sr.q = param(p, "q");
+    for (const char* f : {"speaker", "topic", "event", "lang", "type", "year"}) {
+      auto v = params(p, f);
+      if (!v.empty()) sr.filters[f] = v;
+    }
+    sr.from = param(p, "from");
+    sr.to = param(p, "to");
+    sr.page = int_param(p, "page", 1, 1, 100000);
+    sr.size = int_param(p, "size", s.page_size, 0, s.max_page_size);
+    sr.sort = param(p, "sort", "relevance");
+    std::string expand = param(p, "expand");
+    if (!expand.empty()) {
+      if (expand != "0" && expand != "1" && expand != "true" && expand != "false")
+        throw UserError("bad_parameter", "expand must be 0 or 1, got \"" + expand + "\"");
+      sr.expand = expand == "1" || expand == "true";
+    }
+    std::string facets = param(p, "facets", "1");
+    if (facets != "0" && facets != "1") throw UserError("bad_parameter", "facets must be 0 or 1");
+    sr.facets = facets == "1";
+    out = json_response(search_result_json(ctx.search->search(sr)));
+    return true;
+  }
+  if (parts.size() == 3 && parts[1] == "facets") {
+    require_get(req);
+    check_params(p, {"prefix", "limit"});
+    auto values = ctx.search->facet_values(parts[2], param(p, "prefix"), int_param(p, "limit", 20, 1, 10000));
+    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("field", parts[2]);
+    Array::Ptr a = new Array;
+    for (const auto& v : values) {
+      Object::Ptr vo = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      vo->set("value", v.value);
+      vo->set("count", static_cast<Poco::UInt64>(v.count));
+      a->add(vo);
+    }
+    o->set("values", a);
+    out = json_response(o);
+    return true;
+  }
+  if (parts.size() == 3 && parts[1] == "documents" && (req.getMethod() == "GET" || req.getMethod() == "HEAD")) {
+    check_params(p, {});
+    auto doc = ctx.search->document(parts[2]);
+    if (!doc) throw UserError("not_found", "no document with id \"" + parts[2] + "\"");
+    out = json_response(document_json(*doc, ctx.search->translations(*doc)));
+    return true;
+  }
+  return false;
+}
+
+ApiResponse route(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const Poco::URI& uri) {
+  std::vector<std::string> parts = split_path(uri.getPath());
+  for (auto& part : parts) {
+    std::string decoded;
+    Poco::URI::decode(part, decoded);
+    part = decoded;
+  }
+  Params p = query_params(uri);
+  ApiResponse out;
+  if (route_write(ctx, req, parts, p, out)) return out;
+  if (route_read(ctx, req, parts, p, out)) return out;
+  throw UserError("not_found", "no such endpoint: " + req.getMethod() + " " + uri.getPath());
+}
+
+}  // namespace tongwen

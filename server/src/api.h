@@ -1,0 +1,59 @@
+// Routing and the JSON endpoints. Handlers take the parsed request and return a response; errors
+// are thrown as UserError/EnvironmentError and turned into JSON by http_server.cpp.
+#pragma once
+
+#include <Poco/JSON/Object.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/URI.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "tongwen/config.h"
+#include "tongwen/search.h"
+#include "tongwen/search_json.h"
+#include "tongwen/write_service.h"
+
+namespace tongwen {
+
+struct ApiContext {
+  SearchService* search = nullptr;
+  WriteService* writer = nullptr;
+  Settings settings;
+};
+
+struct ApiResponse {
+  int status = 200;
+  std::string content_type = "application/json; charset=utf-8";
+  std::string body;
+  std::map<std::string, std::string> headers;
+};
+
+// Query parameters in order, repeated names kept.
+using Params = std::vector<std::pair<std::string, std::string>>;
+Params query_params(const Poco::URI& uri);
+// Throws UserError("bad_parameter") naming the first parameter not in `allowed` (names starting
+// with '_' are ignored: cache busters).
+void check_params(const Params& params, std::initializer_list<const char*> allowed);
+std::string param(const Params& params, const std::string& name, const std::string& fallback = "");
+std::vector<std::string> params(const Params& params, const std::string& name);
+int int_param(const Params& params, const std::string& name, int fallback, int lo, int hi);
+
+ApiResponse json_response(const Poco::Dynamic::Var& body, int status = 200);
+
+// Dispatches a request (everything under /api/ and /healthz). Throws UserError("not_found") for an
+// unknown route.
+ApiResponse route(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const Poco::URI& uri);
+
+// Endpoint groups (api.cpp, api_write.cpp, api_parallel.cpp). Each returns true when it handled the
+// request.
+bool route_read(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::vector<std::string>& parts,
+                const Params& p, ApiResponse& out);
+bool route_write(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::vector<std::string>& parts,
+                 const Params& p, ApiResponse& out);
+
+// JSON forms shared by endpoints.
+Poco::JSON::Object::Ptr snippet_json(const Snippet& s);
+
+}  // namespace tongwen

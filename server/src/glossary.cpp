@@ -1,0 +1,86 @@
+#include "glossary.h"
+
+#include <algorithm>
+#include <fstream>
+
+#include "tongwen/errors.h"
+#include "tongwen/text.h"
+
+namespace tongwen {
+
+namespace {
+
+std::string key_of(std::string_view term) {
+  // Normalised tokens joined by single spaces: case, width and script differences vanish.
+  std::string norm = text::Analyzer::instance().normalize(term);
+  std::string key;
+  bool space = false;
+  for (char c : norm) {
+    if (static_cast<unsigned char>(c) <= ' ') {
+      space = !key.empty();
+      continue;
+    }
+    if (space) key.push_back(' ');
+    space = false;
+    key.push_back(c);
+  }
+  return key;
+}
+
+std::size_t word_count(std::string_view s) {
+  std::size_t n = 0;
+  bool in = false;
+  for (char c : s) {
+    bool sp = c == ' ';
+    if (!sp && !in) ++n;
+    in = !sp;
+  }
+  return n;
+}
+
+}  // namespace
+
+Glossary Glossary::load(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw EnvironmentError("io", "cannot read glossary " + path);
+  Glossary g;
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (true) {
+      auto tab = line.find('\t', start);
+      std::string part = line.substr(start, tab == std::string::npos ? std::string::npos : tab - start);
+      if (!part.empty()) parts.push_back(part);
+      if (tab == std::string::npos) break;
+      start = tab + 1;
+    }
+    if (parts.size() < 2)
+      throw UserError("config", path + ":" + std::to_string(n) +
+                                    ": a glossary line needs an English and a Chinese term separated by a tab");
+    g.add(parts);
+  }
+  return g;
+}
+
+void Glossary::add(const std::vector<std::string>& variants) {
+  entries_.push_back(variants);
+  for (const auto& v : variants) {
+    std::string k = key_of(v);
+    auto& others = index_[k];
+    for (const auto& o : variants)
+      if (key_of(o) != k && std::find(others.begin(), others.end(), o) == others.end()) others.push_back(o);
+    max_words_ = std::max(max_words_, word_count(k));
+  }
+}
+
+const std::vector<std::string>* Glossary::translations(std::string_view term) const {
+  auto it = index_.find(key_of(term));
+  return it == index_.end() || it->second.empty() ? nullptr : &it->second;
+}
+
+}  // namespace tongwen

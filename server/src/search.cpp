@@ -1,0 +1,413 @@
+#include "tongwen/search.h"
+
+#include <Poco/File.h>
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <set>
+#include <xapian.h>
+
+#include "facet_spy.h"
+#include "glossary.h"
+#include "highlight.h"
+#include "query_parser.h"
+#include "tongwen/errors.h"
+#include "tongwen/schema.h"
+#include "tongwen/terms.h"
+
+namespace tongwen {
+
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Handle {
+  Xapian::Database db;
+  terms::QueryTerms qt;
+  Clock::time_point checked;
+};
+
+[[noreturn]] void bad_parameter(const std::string& msg) { throw UserError("bad_parameter", msg); }
+
+}  // namespace
+
+struct SearchService::Impl {
+  std::string dir;
+  Settings settings;
+  std::unique_ptr<Glossary> glossary;
+  std::mutex mu;
+  std::vector<std::unique_ptr<Handle>> idle;
+  std::chrono::duration<double> reopen_every;
+
+  Impl(const std::string& d, const Settings& s) : dir(d), settings(s), reopen_every(s.server.reopen_seconds) {
+    if (!Poco::File(dir).exists()) {
+      // An empty index, so that a fresh server answers (with nothing) and accepts uploads.
+      try {
+        Poco::File(dir).createDirectories();
+        Xapian::WritableDatabase w(dir, Xapian::DB_CREATE_OR_OPEN);
+        w.set_metadata(std::string(schema::kSchemaVersionKey), std::string(schema::kSchemaVersion));
+        w.commit();
+      } catch (const Xapian::DatabaseLockError&) {
+        // someone else is creating it
+      } catch (const Xapian::Error& e) {
+        throw EnvironmentError("index", "cannot create index " + dir + ": " + e.get_description());
+      }
+    }
+    release(open());
+    if (!s.search.glossary.empty() && Poco::File(s.search.glossary).exists())
+      glossary = std::make_unique<Glossary>(Glossary::load(s.search.glossary));
+  }
+
+  std::unique_ptr<Handle> open() {
+    auto h = std::make_unique<Handle>();
+    try {
+      h->db = Xapian::Database(dir);
+    } catch (const Xapian::Error& e) {
+      throw EnvironmentError("index", "cannot open index " + dir + ": " + e.get_description());
+    }
+    std::string version = h->db.get_metadata(std::string(schema::kSchemaVersionKey));
+    if (!version.empty() && version != schema::kSchemaVersion)
+      throw EnvironmentError("schema", "index " + dir + " was built with schema \"" + version +
+                                           "\"; this program reads \"" + std::string(schema::kSchemaVersion) +
+                                           "\": rebuild it with tongwen ingest");
+    h->checked = Clock::now();
+    return h;
+  }
+
+  std::unique_ptr<Handle> acquire() {
+    std::unique_ptr<Handle> h;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (!idle.empty()) {
+        h = std::move(idle.back());
+        idle.pop_back();
+      }
+    }
+    if (!h) return open();
+    if (Clock::now() - h->checked >= reopen_every) {
+      try {
+        h->db.reopen();
+      } catch (const Xapian::Error&) {
+        return open();  // e.g. a remote or a replaced database: open anew
+      }
+      h->checked = Clock::now();
+    }
+    return h;
+  }
+
+  void release(std::unique_ptr<Handle> h) {
+    std::lock_guard<std::mutex> lock(mu);
+    idle.push_back(std::move(h));
+  }
+
+  // Runs f(handle) with a pooled handle; a commit that overtakes the read (DatabaseModifiedError)
+  // is retried on a reopened handle.
+  template <class F>
+  auto with_handle(F&& f) {
+    for (int attempt = 0;; ++attempt) {
+      auto h = acquire();
+      try {
+        if constexpr (std::is_void_v<decltype(f(*h))>) {
+          f(*h);
+          release(std::move(h));
+          return;
+        } else {
+          auto r = f(*h);
+          release(std::move(h));
+          return r;
+        }
+      } catch (const Xapian::DatabaseModifiedError&) {
+        if (attempt >= 3) throw EnvironmentError("index_busy", "the index changed too often during the read; try again");
+        h->db.reopen();
+        h->checked = Clock::now();
+        release(std::move(h));
+      } catch (const Xapian::Error& e) {
+        throw EnvironmentError("index", "index error: " + e.get_description());
+      }
+    }
+  }
+};
+
+SearchService::SearchService(const std::string& index_dir, const Settings& settings)
+    : impl_(std::make_unique<Impl>(index_dir, settings)) {}
+SearchService::~SearchService() = default;
+
+void SearchService::refresh() {
+  impl_->with_handle([](Handle& h) {
+    h.db.reopen();
+    h.checked = Clock::now();
+  });
+}
+
+namespace {
+
+std::string display_of(Xapian::Database& db, const schema::Field& f, const std::string& key) {
+  std::string v = db.get_metadata(schema::facet_display_key(f, key));
+  return v.empty() ? key : v;
+}
+
+// Top values of one facet: by count, then by key; selected values always listed.
+std::vector<FacetCount> top_values(Xapian::Database& db, const schema::Field& f,
+                                   const std::unordered_map<std::string, Xapian::doccount>& counts,
+                                   const std::set<std::string>& selected, int limit) {
+  std::vector<std::pair<std::string, Xapian::doccount>> all(counts.begin(), counts.end());
+  bool by_value = f.name == "year";
+  std::sort(all.begin(), all.end(), [&](const auto& a, const auto& b) {
+    if (by_value) return a.first > b.first;
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  std::vector<FacetCount> out;
+  std::set<std::string> listed;
+  for (const auto& [key, count] : all) {
+    if (static_cast<int>(out.size()) >= limit) break;
+    out.push_back({display_of(db, f, key), key, count, selected.count(key) > 0});
+    listed.insert(key);
+  }
+  for (const auto& key : selected) {
+    if (listed.count(key)) continue;
+    auto it = counts.find(key);
+    out.push_back({display_of(db, f, key), key, it == counts.end() ? 0 : it->second, true});
+  }
+  return out;
+}
+
+}  // namespace
+
+SearchResult SearchService::search(const SearchRequest& req) {
+  const auto& s = impl_->settings.search;
+  if (req.page < 1) bad_parameter("page must be 1 or more");
+  if (req.size < 0 || req.size > s.max_page_size)
+    bad_parameter("size must be between 0 and " + std::to_string(s.max_page_size));
+  if (req.sort != "relevance" && req.sort != "date" && req.sort != "date-asc")
+    bad_parameter("sort must be relevance, date or date-asc, got \"" + req.sort + "\"");
+  for (const auto& d : {req.from, req.to}) {
+    if (d.empty()) continue;
+    auto why = check_date(d);
+    if (!why.empty()) bad_parameter("date range: " + why);
+  }
+  if (!req.from.empty() && !req.to.empty() && req.from > req.to)
+    bad_parameter("from (" + req.from + ") is after to (" + req.to + ")");
+
+  // Filters per facet field, as OR-queries of their boolean terms.
+  struct Filter {
+    const schema::Field* field;
+    std::set<std::string> keys;
+    Xapian::Query query;
+  };
+  std::vector<Filter> filters;
+  for (const auto& [name, values] : req.filters) {
+    const schema::Field* f = schema::find_field(name);
+    if (!f || f->filter_prefix.empty()) bad_parameter("unknown filter \"" + name + "\"");
+    Filter flt{f, {}, {}};
+    std::vector<Xapian::Query> terms;
+    for (const auto& v : values) {
+      std::string key = schema::facet_key(v);
+      if (key.empty()) continue;
+      flt.keys.insert(key);
+      terms.emplace_back(std::string(f->filter_prefix) + key);
+    }
+    if (terms.empty()) continue;
+    flt.query = Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+    filters.push_back(std::move(flt));
+  }
+  bool expand = req.expand.value_or(s.expand);
+
+  return impl_->with_handle([&](Handle& h) {
+    SearchResult result;
+    result.page = req.page;
+    result.size = req.size;
+    ParsedQuery parsed = parse_query(req.q, h.qt, impl_->glossary.get(), expand);
+    result.expansions = parsed.expansions;
+
+    Xapian::Query date_filter;
+    if (!req.from.empty() || !req.to.empty()) date_filter = date_range(req.from, req.to);
+    auto filtered = [&](const schema::Field* except) {
+      Xapian::Query q = parsed.query;
+      std::vector<Xapian::Query> fs;
+      for (const auto& f : filters)
+        if (f.field != except) fs.push_back(f.query);
+      if (!date_filter.empty()) fs.push_back(date_filter);
+      if (fs.empty()) return q;
+      return Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(Xapian::Query::OP_AND, fs.begin(), fs.end()));
+    };
+    Xapian::Query main = filtered(nullptr);
+    result.query_description = main.get_description();
+
+    const Xapian::doccount all = h.db.get_doccount();
+    auto selected_of = [&](const schema::Field* f) -> const Filter* {
+      for (const auto& flt : filters)
+        if (flt.field == f) return &flt;
+      return nullptr;
+    };
+
+    // The main run counts the facets that have no selection of their own.
+    std::vector<const schema::Field*> facet_fields = schema::facet_fields();
+    std::vector<FacetSpy::SlotSpec> main_slots;
+    std::vector<const schema::Field*> main_fields;
+    if (req.facets) {
+      for (const auto* f : facet_fields) {
+        if (selected_of(f)) continue;
+        main_slots.push_back({*f->slot, f->facet != schema::FacetKind::Single});
+        main_fields.push_back(f);
+      }
+    }
+    Xapian::Enquire enquire(h.db);
+    enquire.set_query(main);
+    bool by_date = req.sort != "relevance" || parsed.match_all;
+    if (by_date) enquire.set_sort_by_value_then_relevance(schema::SLOT_DATE, req.sort != "date-asc");
+    FacetSpy spy(main_slots);
+    if (!main_slots.empty()) enquire.add_matchspy(&spy);
+    Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>((req.page - 1) * req.size),
+                                         static_cast<Xapian::doccount>(req.size), all);
+    result.total = mset.get_matches_estimated();
+
+    std::map<const schema::Field*, std::vector<FacetCount>> facet_out;
+    for (std::size_t i = 0; i < main_fields.size(); ++i)
+      facet_out[main_fields[i]] = top_values(h.db, *main_fields[i], spy.counts(i), {}, s.facet_limit);
+    // A facet with a selection is counted without its own selection (multi-select navigation).
+    if (req.facets) {
+      for (const auto& flt : filters) {
+        Xapian::Enquire e(h.db);
+        e.set_query(filtered(flt.field));
+        FacetSpy one({{*flt.field->slot, flt.field->facet != schema::FacetKind::Single}});
+        e.add_matchspy(&one);
+        e.get_mset(0, 0, all);
+        facet_out[flt.field] = top_values(h.db, *flt.field, one.counts(0), flt.keys, s.facet_limit);
+      }
+      for (const auto* f : facet_fields) result.facets.emplace_back(std::string(f->name), facet_out[f]);
+    }
+
+    Highlighter body(parsed.atoms, "body", h.qt);
+    Highlighter title(parsed.atoms, "title", h.qt);
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      Document d = unserialise(it.get_document().get_data());
+      Hit hit;
+      hit.id = d.id;
+      hit.title = d.title;
+      hit.lang = d.lang;
+      hit.type = d.type;
+      hit.date = d.date;
+      hit.event = d.event;
+      hit.translation_group = d.translation_group;
+      hit.score = it.get_weight();
+      for (const auto& sp : d.speakers) hit.speakers.push_back(sp.name);
+      hit.topics = d.topics;
+      // Title: matches of body and title atoms both show there.
+      auto tspans = body.find(d.title);
+      auto tspans2 = title.find(d.title);
+      tspans.insert(tspans.end(), tspans2.begin(), tspans2.end());
+      std::sort(tspans.begin(), tspans.end(), [](auto& a, auto& b) { return a.begin < b.begin; });
+      std::vector<MatchSpan> tmerged;
+      for (auto& sp : tspans) {
+        if (!tmerged.empty() && sp.begin < tmerged.back().end) {
+          tmerged.back().end = std::max(tmerged.back().end, sp.end);
+          continue;
+        }
+        tmerged.push_back(sp);
+      }
+      hit.title_snippet = make_snippet(d.title, tmerged, 1000);
+      // Body: the unit (description or paragraph) with the most distinct atoms, then most matches.
+      int best = -2;
+      std::size_t best_score = 0;
+      std::vector<MatchSpan> best_spans;
+      if (!body.empty()) {
+        auto consider = [&](int index, const std::string& t) {
+          auto spans = body.find(t);
+          if (spans.empty()) return;
+          std::set<int> atoms;
+          for (const auto& sp : spans) atoms.insert(sp.atom);
+          std::size_t score = atoms.size() * 100000 + spans.size();
+          if (score > best_score) {
+            best_score = score;
+            best = index;
+            best_spans = std::move(spans);
+          }
+        };
+        if (!d.description.empty()) consider(-1, d.description);
+        for (std::size_t p = 0; p < d.paragraphs.size(); ++p) consider(static_cast<int>(p), d.paragraphs[p].text);
+      }
+      const std::string* source = nullptr;
+      if (best == -1) {
+        source = &d.description;
+      } else if (best >= 0) {
+        source = &d.paragraphs[static_cast<std::size_t>(best)].text;
+      } else if (!d.description.empty()) {
+        source = &d.description;
+      } else if (!d.paragraphs.empty()) {
+        source = &d.paragraphs[0].text;
+        best = 0;
+      }
+      if (source) {
+        hit.snippet = make_snippet(*source, best_spans, s.snippet_chars);
+        hit.snippet.paragraph = best;
+      }
+      result.hits.push_back(std::move(hit));
+    }
+    return result;
+  });
+}
+
+std::optional<Document> SearchService::document(const std::string& id) {
+  return impl_->with_handle([&](Handle& h) -> std::optional<Document> {
+    std::string term = std::string(schema::PREFIX_ID) + id;
+    auto it = h.db.postlist_begin(term);
+    if (it == h.db.postlist_end(term)) return std::nullopt;
+    return unserialise(h.db.get_document(*it).get_data());
+  });
+}
+
+std::vector<Document> SearchService::translations(const Document& doc) {
+  if (doc.translation_group.empty()) return {};
+  return impl_->with_handle([&](Handle& h) {
+    std::vector<Document> out;
+    std::string term = std::string(schema::PREFIX_GROUP) + doc.translation_group;
+    for (auto it = h.db.postlist_begin(term); it != h.db.postlist_end(term); ++it) {
+      Document d = unserialise(h.db.get_document(*it).get_data());
+      if (d.id != doc.id) out.push_back(std::move(d));
+    }
+    std::sort(out.begin(), out.end(), [](const Document& a, const Document& b) { return a.lang < b.lang; });
+    return out;
+  });
+}
+
+std::vector<FacetCount> SearchService::facet_values(const std::string& field, const std::string& prefix, int limit) {
+  const schema::Field* f = schema::find_field(field);
+  if (!f || f->facet == schema::FacetKind::None)
+    bad_parameter("unknown facet \"" + field + "\" (known: speaker, topic, event, year, lang, type)");
+  if (limit < 1 || limit > 10000) bad_parameter("limit must be between 1 and 10000");
+  std::string key_prefix = schema::facet_key(prefix);
+  return impl_->with_handle([&](Handle& h) {
+    std::vector<FacetCount> out;
+    std::string start = std::string(f->filter_prefix) + key_prefix;
+    for (auto it = h.db.allterms_begin(start); it != h.db.allterms_end(start); ++it) {
+      std::string key = (*it).substr(f->filter_prefix.size());
+      // "XA" must not swallow longer prefixes of other fields (none today, but be exact).
+      out.push_back({display_of(h.db, *f, key), key, it.get_termfreq(), false});
+    }
+    if (f->name == "lang") {
+      // The bare "zh" filter term is not a value of its own.
+      out.erase(std::remove_if(out.begin(), out.end(), [&](const FacetCount& c) {
+                  return h.db.get_metadata(schema::facet_display_key(*f, c.key)).empty();
+                }),
+                out.end());
+    }
+    std::sort(out.begin(), out.end(), [](const FacetCount& a, const FacetCount& b) {
+      return a.count != b.count ? a.count > b.count : a.key < b.key;
+    });
+    if (static_cast<int>(out.size()) > limit) out.resize(static_cast<std::size_t>(limit));
+    return out;
+  });
+}
+
+IndexStats SearchService::stats() {
+  return impl_->with_handle([&](Handle& h) {
+    IndexStats st;
+    st.documents = h.db.get_doccount();
+    st.revision = std::to_string(h.db.get_revision());
+    st.path = impl_->dir;
+    return st;
+  });
+}
+
+}  // namespace tongwen
