@@ -1,9 +1,15 @@
 // convert_file: what every format shares after its converter has run.
+#include <Poco/DigestEngine.h>
 #include <Poco/File.h>
+#include <Poco/SHA2Engine.h>
 #include <Poco/Path.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <tuple>
 
 #include "converters.h"
 #include "tongwen/errors.h"
@@ -116,81 +122,27 @@ void apply_overrides(Document& doc, const MetadataOverrides& overrides, const st
   }
 }
 
-ConvertResult convert_file(const std::string& path, const ConvertOptions& options) {
-  std::string bytes = read_file(path, options.limits.max_file_bytes);
-  return convert_bytes(path, bytes, options);
-}
+namespace {
 
-ConvertResult convert_bytes(const std::string& path, std::string_view bytes,
-                            const ConvertOptions& options) {
-  if (bytes.size() > options.limits.max_file_bytes)
-    throw ConvertError(path, "too_large",
-                       "file is " + std::to_string(bytes.size()) + " bytes, over the limit of " +
-                           std::to_string(options.limits.max_file_bytes) + " (convert.max_file_mb)");
-  if (bytes.empty()) throw ConvertError(path, "empty", "file is empty");
-
-  const Converter& conv = ConverterRegistry::standard().choose(
-      path, bytes.substr(0, std::min<std::size_t>(bytes.size(), 4096)), options.format);
-  ConvertInput in{path, bytes, options.declared_encoding, options.limits};
-  auto enc = options.overrides.find("encoding");
-  if (enc != options.overrides.end()) in.declared_encoding = enc->second;
-
-  ConvertResult result;
-  result.format = std::string(conv.name());
-  result.converter_version = conv.version();
-  result.documents = conv.convert(in);
-  if (result.documents.empty()) throw ConvertError(path, "no_text", "contains no document");
-
-  // Sidecar metadata: NAME.meta.json next to the file.
-  MetadataOverrides overrides;
-  if (options.use_sidecar) {
-    std::string sidecar = stem_of(path) + ".meta.json";
-    if (sidecar != path && Poco::File(sidecar).exists()) {
-      Document meta;
-      try {
-        meta = document_from_json(read_file(sidecar, 1 << 20));
-      } catch (const UserError& e) {
-        throw ConvertError(path, "bad_metadata", "sidecar " + sidecar + ": " + e.what());
-      }
-      if (!meta.id.empty()) overrides["id"] = meta.id;
-      if (!meta.title.empty()) overrides["title"] = meta.title;
-      if (!meta.event.empty()) overrides["event"] = meta.event;
-      if (!meta.session.empty()) overrides["session"] = meta.session;
-      if (!meta.date.empty()) overrides["date"] = meta.date;
-      if (!meta.lang.empty()) overrides["lang"] = meta.lang;
-      if (!meta.type.empty()) overrides["type"] = meta.type;
-      if (!meta.description.empty()) overrides["description"] = meta.description;
-      if (!meta.translation_of.empty()) overrides["translation-of"] = meta.translation_of;
-      if (!meta.translation_group.empty()) overrides["translation-group"] = meta.translation_group;
-      if (!meta.topics.empty()) {
-        std::string t;
-        for (const auto& x : meta.topics) t += (t.empty() ? "" : "; ") + x;
-        overrides["topics"] = t;
-      }
-      if (!meta.speakers.empty()) {
-        std::string s;
-        for (const auto& x : meta.speakers)
-          s += (s.empty() ? "" : "; ") + x.name + (x.affiliation.empty() ? "" : " (" + x.affiliation + ")");
-        overrides["speakers"] = s;
-      }
-    }
+// Everything convert_file adds to what a converter produced, for one file.
+class Completer {
+ public:
+  Completer(const std::string& path, const std::string& sha, std::uint64_t size, const ConvertOptions& options,
+            const std::string& format)
+      : path_(path), sha_(sha), size_(size), format_(format), overrides_(load_overrides(path, options)) {
+    name_ = file_name(path);
+    std::tie(naming_base_, naming_lang_) = split_lang_suffix(name_);
+    abs_ = absolute(path);
+    path_hash_ = sha256_hex(abs_).substr(0, 8);
   }
-  for (const auto& [k, v] : options.overrides) overrides[k] = v;
 
-  std::string sha = sha256_hex(bytes);
-  std::string name = file_name(path);
-  auto [naming_base, naming_lang] = split_lang_suffix(name);
-  std::string abs = absolute(path);
-  std::string path_hash = sha256_hex(abs).substr(0, 8);
-  bool single = result.documents.size() == 1;
-
-  for (std::size_t i = 0; i < result.documents.size(); ++i) {
-    Document& d = result.documents[i];
-    if (single) apply_overrides(d, overrides, path);
-    d.source.path = path;
-    d.source.format = result.format;
-    d.source.sha256 = sha;
-    d.source.size = bytes.size();
+  // index: 0-based position of the document in its file; single: the file holds one document.
+  void complete(Document& d, std::size_t index, bool single) const {
+    if (single) apply_overrides(d, overrides_, path_);
+    d.source.path = path_;
+    d.source.format = format_;
+    d.source.sha256 = sha_;
+    d.source.size = size_;
     if (d.source.encoding.empty()) d.source.encoding = "UTF-8";
 
     // Drop empty paragraphs; a document needs some text or at least a title.
@@ -198,10 +150,10 @@ ConvertResult convert_bytes(const std::string& path, std::string_view bytes,
                                       [](const Paragraph& p) { return trim(p.text).empty(); }),
                        d.paragraphs.end());
     if (d.paragraphs.empty() && trim(d.title).empty())
-      throw ConvertError(path, "no_text", "contains no text");
+      throw ConvertError(path_, "no_text", single ? "contains no text" : "document " + std::to_string(index + 1) + " contains no text");
 
     bool declared_identity = !d.id.empty() || !d.translation_of.empty() || !d.translation_group.empty();
-    if (d.lang.empty() && single && !naming_lang.empty()) d.lang = naming_lang;
+    if (d.lang.empty() && single && !naming_lang_.empty()) d.lang = naming_lang_;
     if (d.lang.empty()) {
       std::string sample = d.title;
       for (const auto& p : d.paragraphs) {
@@ -217,20 +169,152 @@ ConvertResult convert_bytes(const std::string& path, std::string_view bytes,
       if (pl != "und" && primary(pl) != primary(d.lang)) p.lang = pl;
     }
     if (d.id.empty()) {
-      std::string base = slugify(stem_of(name), 48);
+      std::string base = slugify(stem_of(name_), 48);
       if (base.empty()) base = "doc";
-      d.id = base + "-" + path_hash + (single ? "" : "-" + std::to_string(i + 1));
+      d.id = base + "-" + path_hash_ + (single ? "" : "-" + std::to_string(index + 1));
     }
-    if (d.title.empty()) d.title = stem_of(name);
+    if (d.title.empty()) d.title = stem_of(name_);
     if (d.translation_group.empty()) {
       if (!d.translation_of.empty())
         d.translation_group = d.translation_of;
-      else if (!declared_identity && single && !naming_base.empty())
-        d.translation_group = slugify(naming_base, 48) + "-" + sha256_hex(dir_name(abs) + "/" + naming_base).substr(0, 8);
+      else if (!declared_identity && single && !naming_base_.empty())
+        d.translation_group =
+            slugify(naming_base_, 48) + "-" + sha256_hex(dir_name(abs_) + "/" + naming_base_).substr(0, 8);
       else
         d.translation_group = d.id;
     }
   }
+
+ private:
+  // Sidecar NAME.meta.json, then the caller's overrides (a manifest row) on top.
+  static MetadataOverrides load_overrides(const std::string& path, const ConvertOptions& options) {
+    MetadataOverrides overrides;
+    if (options.use_sidecar) {
+      std::string sidecar = stem_of(path) + ".meta.json";
+      if (sidecar != path && Poco::File(sidecar).exists()) {
+        Document meta;
+        try {
+          meta = document_from_json(read_file(sidecar, 1 << 20));
+        } catch (const UserError& e) {
+          throw ConvertError(path, "bad_metadata", "sidecar " + sidecar + ": " + e.what());
+        }
+        auto put = [&](const char* key, const std::string& v) {
+          if (!v.empty()) overrides[key] = v;
+        };
+        put("id", meta.id);
+        put("title", meta.title);
+        put("event", meta.event);
+        put("session", meta.session);
+        put("date", meta.date);
+        put("lang", meta.lang);
+        put("type", meta.type);
+        put("description", meta.description);
+        put("translation-of", meta.translation_of);
+        put("translation-group", meta.translation_group);
+        std::string topics, speakers;
+        for (const auto& x : meta.topics) topics += (topics.empty() ? "" : "; ") + x;
+        for (const auto& x : meta.speakers)
+          speakers += (speakers.empty() ? "" : "; ") + x.name + (x.affiliation.empty() ? "" : " (" + x.affiliation + ")");
+        put("topics", topics);
+        put("speakers", speakers);
+      }
+    }
+    for (const auto& [k, v] : options.overrides) overrides[k] = v;
+    return overrides;
+  }
+
+  std::string path_, sha_;
+  std::uint64_t size_;
+  std::string format_;
+  MetadataOverrides overrides_;
+  std::string name_, naming_base_, naming_lang_, abs_, path_hash_;
+};
+
+void check_size(const std::string& path, std::uint64_t size, const ConvertOptions& options) {
+  if (size > options.limits.max_file_bytes)
+    throw ConvertError(path, "too_large",
+                       "file is " + std::to_string(size) + " bytes, over the limit of " +
+                           std::to_string(options.limits.max_file_bytes) + " (convert.max_file_mb)");
+  if (size == 0) throw ConvertError(path, "empty", "file is empty");
+}
+
+std::string declared_from(const ConvertOptions& options) {
+  auto enc = options.overrides.find("encoding");
+  return enc != options.overrides.end() ? enc->second : options.declared_encoding;
+}
+
+}  // namespace
+
+void Converter::convert_stream(const std::string& path, std::istream&, const ConvertLimits&,
+                               const std::function<void(Document&&)>&) const {
+  throw ConvertError(path, "unsupported", "the " + std::string(name()) + " converter does not stream");
+}
+
+ConvertResult convert_file(const std::string& path, const ConvertOptions& options) {
+  std::string bytes = read_file(path, options.limits.max_file_bytes);
+  return convert_bytes(path, bytes, options);
+}
+
+ConvertResult convert_bytes(const std::string& path, std::string_view bytes, const ConvertOptions& options) {
+  check_size(path, bytes.size(), options);
+  const Converter& conv = ConverterRegistry::standard().choose(
+      path, bytes.substr(0, std::min<std::size_t>(bytes.size(), 4096)), options.format);
+  ConvertInput in{path, bytes, declared_from(options), options.limits};
+
+  ConvertResult result;
+  result.format = std::string(conv.name());
+  result.converter_version = conv.version();
+  result.documents = conv.convert(in);
+  if (result.documents.empty()) throw ConvertError(path, "no_text", "contains no document");
+  Completer completer(path, sha256_hex(bytes), bytes.size(), options, result.format);
+  bool single = result.documents.size() == 1;
+  for (std::size_t i = 0; i < result.documents.size(); ++i) completer.complete(result.documents[i], i, single);
+  return result;
+}
+
+ConvertResult convert_file_each(const std::string& path, const ConvertOptions& options, const std::string& sha256,
+                                const std::function<void(Document&&)>& emit) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw EnvironmentError("io", path + ": cannot open: " + std::strerror(errno));
+  in.seekg(0, std::ios::end);
+  auto size = static_cast<std::uint64_t>(in.tellg());
+  in.seekg(0);
+  check_size(path, size, options);
+  std::string head(4096, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  in.clear();
+  in.seekg(0);
+  const Converter& conv = ConverterRegistry::standard().choose(path, head, options.format);
+  if (!conv.streams()) {
+    std::string bytes = read_file(path, options.limits.max_file_bytes);
+    ConvertResult r = convert_bytes(path, bytes, options);
+    for (auto& d : r.documents) emit(std::move(d));
+    r.documents.clear();
+    return r;
+  }
+  ConvertResult result;
+  result.format = std::string(conv.name());
+  result.converter_version = conv.version();
+  std::string sha = sha256;
+  if (sha.empty()) {
+    Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+    std::string buf(1 << 20, '\0');
+    while (in) {
+      in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+      engine.update(buf.data(), static_cast<unsigned>(in.gcount()));
+    }
+    sha = Poco::DigestEngine::digestToHex(engine.digest());
+    in.clear();
+    in.seekg(0);
+  }
+  Completer completer(path, sha, size, options, result.format);
+  std::size_t index = 0;
+  conv.convert_stream(path, in, options.limits, [&](Document&& d) {
+    completer.complete(d, index++, false);
+    emit(std::move(d));
+  });
+  if (index == 0) throw ConvertError(path, "no_text", "contains no document");
   return result;
 }
 

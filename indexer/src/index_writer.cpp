@@ -23,6 +23,7 @@ PreparedDocument prepare_document(const Document& doc, terms::TermWriter& writer
                                   const std::string& content_hash) {
   PreparedDocument p;
   p.id = doc.id;
+  p.group = doc.translation_group;
   Xapian::Document& x = p.xdoc;
   writer.reset();
   const auto& analyzer = text::Analyzer::instance();
@@ -131,7 +132,14 @@ IndexWriter::~IndexWriter() {
 
 bool IndexWriter::put(PreparedDocument&& doc) {
   std::string id_term = std::string(schema::PREFIX_ID) + doc.id;
-  bool existed = db_.term_exists(id_term);
+  bool existed = false;
+  auto it = db_.postlist_begin(id_term);
+  if (it != db_.postlist_end(id_term)) {
+    existed = true;
+    std::string old_group = db_.get_document(*it).get_value(schema::SLOT_GROUP);
+    if (!old_group.empty()) touched_.insert(old_group);
+  }
+  if (!doc.group.empty()) touched_.insert(doc.group);
   db_.replace_document(id_term, doc.xdoc);
   for (auto& [key, value] : doc.facet_display) {
     if (!displayed_.insert(key).second) continue;
@@ -142,7 +150,10 @@ bool IndexWriter::put(PreparedDocument&& doc) {
 
 bool IndexWriter::remove(const std::string& id) {
   std::string id_term = std::string(schema::PREFIX_ID) + id;
-  if (!db_.term_exists(id_term)) return false;
+  auto it = db_.postlist_begin(id_term);
+  if (it == db_.postlist_end(id_term)) return false;
+  std::string group = db_.get_document(*it).get_value(schema::SLOT_GROUP);
+  if (!group.empty()) touched_.insert(group);
   db_.delete_document(id_term);
   return true;
 }
@@ -186,6 +197,10 @@ std::vector<std::string> IndexWriter::metadata_keys(const std::string& prefix) {
   return out;
 }
 
-void IndexWriter::commit() { db_.commit(); }
+void IndexWriter::commit() {
+  if (hook_ && !touched_.empty()) hook_(*this, touched_);
+  touched_.clear();
+  db_.commit();
+}
 
 }  // namespace tongwen

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <istream>
 #include <map>
 #include <memory>
 #include <string>
@@ -48,6 +50,13 @@ class Converter {
   // One file -> one or more documents. Throws ConvertError naming the file and the problem.
   // Fills what the format carries; convert() below completes the rest.
   virtual std::vector<Document> convert(const ConvertInput& in) const = 0;
+
+  // Formats that hold many documents per file (JSON Lines) also read a stream, handing out one
+  // document at a time, so that a load never holds a whole large file in memory. A bad record
+  // throws ConvertError naming the file and line; `emit` may throw to stop.
+  virtual bool streams() const { return false; }
+  virtual void convert_stream(const std::string& path, std::istream& in, const ConvertLimits& limits,
+                              const std::function<void(Document&&)>& emit) const;
 };
 
 class ConverterRegistry {
@@ -95,6 +104,13 @@ struct ConvertResult {
 ConvertResult convert_file(const std::string& path, const ConvertOptions& options);
 ConvertResult convert_bytes(const std::string& path, std::string_view bytes,
                             const ConvertOptions& options);
+
+// The same as convert_file, one document at a time: streaming formats are read incrementally,
+// the others whole. Every emitted document is completed as convert_file completes them; `sha256`
+// of the whole file is passed in by the caller (it has usually hashed the file already) or
+// computed when empty. Returns the format and converter version.
+ConvertResult convert_file_each(const std::string& path, const ConvertOptions& options,
+                                const std::string& sha256, const std::function<void(Document&&)>& emit);
 
 // Applies overrides to a document; throws ConvertError(path, "bad_metadata", ...) on an unknown key.
 void apply_overrides(Document& doc, const MetadataOverrides& overrides, const std::string& path);

@@ -5,6 +5,7 @@
 #include <xapian.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -18,6 +19,7 @@ namespace tongwen {
 // A document ready for the writer: built on any thread, written by the writer thread.
 struct PreparedDocument {
   std::string id;
+  std::string group;  // translation group: alignments of the group are refreshed at commit
   Xapian::Document xdoc;
   // Facet display forms to record: metadata key -> display value.
   std::vector<std::pair<std::string, std::string>> facet_display;
@@ -51,13 +53,20 @@ class IndexWriter {
   std::string get_metadata(const std::string& key);
   // Metadata keys starting with prefix.
   std::vector<std::string> metadata_keys(const std::string& prefix);
+  // Commits. Translation groups touched since the last commit are handed to the commit hook
+  // first (alignment recomputation), inside the same commit.
   void commit();
+  using CommitHook = std::function<void(IndexWriter&, const std::set<std::string>& groups)>;
+  void set_commit_hook(CommitHook hook) { hook_ = std::move(hook); }
+  const std::set<std::string>& touched_groups() const { return touched_; }
   Xapian::doccount doc_count() const { return db_.get_doccount(); }
   Xapian::WritableDatabase& database() { return db_; }
 
  private:
   Xapian::WritableDatabase db_;
   std::set<std::string> displayed_;  // facet display keys written in this session
+  std::set<std::string> touched_;    // translation groups changed since the last commit
+  CommitHook hook_;
 };
 
 }  // namespace tongwen
