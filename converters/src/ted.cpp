@@ -14,6 +14,7 @@
 #include <Poco/Path.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "converters.h"
@@ -39,6 +40,80 @@ std::pair<std::string, std::string> split_title(const std::string& title) {
       return {trim(title.substr(0, p)), trim(title.substr(p + colon.size()))};
   }
   return {"", title};
+}
+
+bool is_connector(const std::string& w) {
+  static const char* words[] = {"on", "demos", "is", "warns", "says", "talks", "shares", "asks", "explains",
+                                "about", "and", "at", "makes", "tells", "shows", "reveals"};
+  for (const char* c : words)
+    if (w == c) return true;
+  return false;
+}
+
+std::vector<std::string> split_on(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == sep) {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+// Speaker of a talk whose title has no "Name: " part. TED titles and URLs follow a few patterns:
+// "Barry Schwartz on the paradox of choice" (the name before a connecting word) and
+// .../talks/mark_bezos_a_life_lesson_from_a_volunteer_firefighter.html (the name before the
+// title's first words in the URL slug). Returns "" when neither pattern fits.
+std::string speaker_from_title_or_url(const std::string& title, const std::string& url) {
+  std::vector<std::string> title_words = split_on(slugify(title, 200), '-');
+  std::string slug = url.substr(url.find_last_of('/') + 1);
+  slug = slug.substr(0, slug.find('.'));
+  std::vector<std::string> url_words = split_on(slug, '_');
+  auto title_case = [](std::vector<std::string> words) {
+    std::string out;
+    for (auto& w : words) {
+      if (!w.empty()) w[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(w[0])));
+      out += (out.empty() ? "" : " ") + w;
+    }
+    return out;
+  };
+  // 1. The URL slug: words before where the title's first two words start.
+  if (title_words.size() >= 2 && url_words.size() > 2) {
+    for (std::size_t k = 1; k + 1 < url_words.size(); ++k) {
+      if (url_words[k] != title_words[0] || url_words[k + 1] != title_words[1]) continue;
+      std::vector<std::string> name(url_words.begin(), url_words.begin() + static_cast<long>(k));
+      while (!name.empty() && is_connector(name.back())) name.pop_back();
+      if (name.size() >= 2 && name.size() <= 5) return title_case(name);
+      break;
+    }
+  }
+  // 2. The title: capitalised words (and name particles) before a connecting word.
+  std::vector<std::string> words = split_on(title, ' ');
+  std::string name;
+  std::size_t count = 0;
+  for (const auto& w : words) {
+    std::string lower = slugify(w);
+    if (is_connector(lower)) return count >= 2 ? name : "";
+    bool capital = std::isupper(static_cast<unsigned char>(w[0]));
+    bool particle = lower == "y" || lower == "de" || lower == "van" || lower == "von" || lower == "da" || lower == "di";
+    if (!capital && !particle) return "";
+    name += (name.empty() ? "" : " ") + w;
+    if (++count > 5) return "";
+  }
+  return "";
+}
+
+// The speaker named by a <doc>: title before the colon, else the patterns above.
+std::string doc_speaker(xmlNode* d, std::string* title_out) {
+  auto [speaker, title] = split_title(xml::text(xml::child(d, "title")));
+  if (speaker.empty()) speaker = speaker_from_title_or_url(title, xml::text(xml::child(d, "url")));
+  if (title_out) *title_out = title;
+  return speaker;
 }
 
 struct SetInfo {
@@ -80,7 +155,7 @@ std::map<std::string, std::string> sibling_speakers(const std::string& path, con
         SetInfo s = find_set(xmlDocGetRootElement(doc.get()));
         if (!s.set || s.setid != setid || s.lang == lang) continue;
         for (xmlNode* d : xml::children(s.set, "doc")) {
-          auto [speaker, title] = split_title(xml::text(xml::child(d, "title")));
+          std::string speaker = doc_speaker(d, nullptr);
           if (!speaker.empty()) out[xml::attr(d, "docid")] = speaker;
         }
       } catch (const Error&) {
@@ -134,14 +209,19 @@ class TedConverter final : public Converter {
       doc_out.event = "TED";
       doc_out.translation_group = "ted-" + talkid;
       if (primary != "en") doc_out.translation_of = "ted-" + talkid + "-en";
-      auto [speaker, title] = split_title(xml::text(xml::child(d, "title")));
-      if (speaker.empty()) {
+      std::string title;
+      std::string speaker = doc_speaker(d, &title);
+      // Chinese titles rarely name the speaker: take the English file's.
+      if (speaker.empty() || set.lang != "en") {
+        std::string own = speaker;
         if (!looked) {
           other_speakers = sibling_speakers(in.path, set.setid, set.lang, in.limits);
           looked = true;
         }
         auto it = other_speakers.find(docid.empty() ? talkid : docid);
-        if (it != other_speakers.end()) speaker = it->second;
+        // Keep a Chinese name from a "名字: 标题" title; otherwise the English file's name.
+        if (it != other_speakers.end() && (own.empty() || split_title(xml::text(xml::child(d, "title"))).first.empty()))
+          speaker = it->second;
       }
       doc_out.title = title;
       if (!speaker.empty()) doc_out.speakers.push_back(Speaker{speaker, {}});

@@ -1,0 +1,41 @@
+// Ground truth for search tests: the documents kept in memory and scanned by brute force on
+// normalised text, independently of the index's term scheme.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tongwen/model.h"
+
+namespace tongwen::test {
+
+class BruteForce {
+ public:
+  explicit BruteForce(std::vector<Document> docs);
+
+  // Ids of documents whose title, description or a paragraph contains `text` once both are
+  // normalised (case, width, Traditional->Simplified): exact substring semantics for Chinese.
+  std::set<std::string> substring(const std::string& text) const;
+  // Ids of documents where the words occur consecutively (words and CJK characters as units,
+  // within one title/description/paragraph): exact phrase semantics.
+  std::set<std::string> phrase(const std::vector<std::string>& words) const;
+  // Ids of documents containing a word whose English stem equals stem(word).
+  std::set<std::string> stemmed_word(const std::string& word) const;
+
+  // Facet counts over a set of ids, keyed by facet key (schema::facet_key of the value):
+  // field is speaker, topic (with ancestors), event, year, lang or type.
+  std::map<std::string, std::size_t> facet_counts(const std::string& field, const std::set<std::string>& ids) const;
+
+  const std::vector<Document>& documents() const { return docs_; }
+  // Normalised searchable units of document i.
+  const std::vector<std::string>& units(std::size_t i) const { return norm_[i]; }
+
+ private:
+  std::vector<Document> docs_;
+  std::vector<std::vector<std::string>> norm_;                     // per doc, per unit
+  std::vector<std::vector<std::vector<std::string>>> unit_tokens_;  // per doc, per unit: words and CJK chars
+};
+
+}  // namespace tongwen::test
