@@ -15,6 +15,7 @@ void register_builtin_converters(ConverterRegistry& registry);
 
 std::unique_ptr<Converter> make_text_converter();
 std::unique_ptr<Converter> make_ted_converter();
+std::unique_ptr<Converter> make_udhr_converter();
 
 // Splits text into paragraphs at blank lines; single newlines inside a paragraph become spaces
 // for Latin text and disappear between Chinese characters. Trims each paragraph.

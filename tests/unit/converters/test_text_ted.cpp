@@ -174,3 +174,33 @@ BOOST_AUTO_TEST_CASE(malformed_xml_names_the_file_and_line) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(udhr_xml)
+
+BOOST_AUTO_TEST_CASE(three_scripts_form_one_group_with_shared_anchors,
+                     *boost::unit_test::precondition(test::NeedsCorpusReal())) {
+  std::map<std::string, Document> docs;
+  for (const char* f : {"udhr_cmn_hans", "udhr_cmn_hant", "udhr_eng"}) {
+    auto r = convert_file(test::corpus_real() + "/udhr-un/" + f + ".xml", ConvertOptions{});
+    BOOST_TEST(r.format == "udhr-xml");
+    docs[r.documents.at(0).lang] = r.documents.at(0);
+  }
+  BOOST_REQUIRE_EQUAL(docs.size(), 3u);
+  BOOST_TEST(docs["zh-Hans"].title == "世界人权宣言");
+  BOOST_TEST(docs["zh-Hant"].title == "世界人權宣言");
+  BOOST_TEST(docs["en"].title == "Universal Declaration of Human Rights");
+  for (auto& [lang, d] : docs) {
+    BOOST_TEST_CONTEXT(lang) {
+      BOOST_TEST(d.translation_group == "udhr");
+      std::set<std::string> articles;
+      for (const auto& p : d.paragraphs)
+        if (p.kind == "heading" && p.anchor.rfind("a", 0) == 0) articles.insert(p.anchor);
+      BOOST_TEST(articles.size() == 30u);
+      BOOST_TEST(d.paragraphs.front().anchor == "preamble");
+    }
+  }
+  BOOST_TEST(docs["zh-Hant"].translation_of == "udhr-eng");
+  BOOST_TEST(docs["en"].translation_of.empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
