@@ -1,3 +1,14 @@
+// Bytes -> UTF-8. ICU does the decoding; this file decides which encoding to use and repairs the
+// places where ICU's tables differ from the reference codecs that archives were written with.
+//
+// Decisions, in order: a byte order mark; the encoding the file declares (it must fit the bytes);
+// valid UTF-8 (with HZ-GB-2312, a 7-bit encoding that is also valid ASCII, recognised by its
+// escapes); ICU's detector with the Chinese sets ranked first and EUC-TW added (ICU decodes
+// EUC-TW but does not detect it); strict decoding of each candidate until one fits.
+//
+// Names recorded (Decoded::encoding): a GB2312 or GBK declaration whose bytes use characters
+// beyond that set is recorded as "GB18030" (ICU's GB18030 converter decodes all three); detected
+// GB-family text is recorded as "GB18030", the superset that chardet and browsers report.
 #include "tongwen/encoding.h"
 
 #include <unicode/ucnv.h>
@@ -71,7 +82,7 @@ const Known* find_known(std::string_view label) {
 }
 
 // Strict conversion: fails on any byte sequence the encoding does not define.
-bool convert_strict(std::string_view bytes, const char* icu_name, std::string& out) {
+bool convert_strict_icu(std::string_view bytes, const char* icu_name, std::string& out) {
   UErrorCode st = U_ZERO_ERROR;
   ConverterPtr from(ucnv_open(icu_name, &st));
   if (U_FAILURE(st)) return false;
@@ -94,6 +105,80 @@ bool convert_strict(std::string_view bytes, const char* icu_name, std::string& o
   return U_SUCCESS(st) || st == U_STRING_NOT_TERMINATED_WARNING;
 }
 
+// HKSCS-2008 defines four code points that map to a base letter plus a combining mark. ICU's
+// Big5-HKSCS table (ibm-5471) maps them to private-use characters instead (0x8862 -> U+F325), so
+// text decoded by ICU differs from every other HKSCS decoder. They are decoded here, and the
+// bytes between them by ICU. Big5 is a lead/trail structure: a byte >= 0x81 starts a pair.
+struct HkscsPair {
+  unsigned char lead, trail;
+  const char* utf8;
+};
+constexpr HkscsPair HKSCS_COMPOSED[] = {
+    {0x88, 0x62, "\xC3\x8A\xCC\x84"},  // U+00CA U+0304
+    {0x88, 0x64, "\xC3\x8A\xCC\x8C"},  // U+00CA U+030C
+    {0x88, 0xA3, "\xC3\xAA\xCC\x84"},  // U+00EA U+0304
+    {0x88, 0xA5, "\xC3\xAA\xCC\x8C"},  // U+00EA U+030C
+};
+
+bool decode_big5_hkscs(std::string_view bytes, std::string& out) {
+  out.clear();
+  std::size_t chunk = 0, i = 0;
+  while (i < bytes.size()) {
+    auto c = static_cast<unsigned char>(bytes[i]);
+    if (c < 0x81 || i + 1 >= bytes.size()) {
+      ++i;
+      continue;
+    }
+    auto t = static_cast<unsigned char>(bytes[i + 1]);
+    const char* composed = nullptr;
+    for (const auto& p : HKSCS_COMPOSED)
+      if (p.lead == c && p.trail == t) composed = p.utf8;
+    if (composed) {
+      std::string part;
+      if (!convert_strict_icu(bytes.substr(chunk, i - chunk), "Big5-HKSCS", part)) return false;
+      out += part;
+      out += composed;
+      chunk = i + 2;
+    }
+    i += 2;
+  }
+  std::string part;
+  if (!convert_strict_icu(bytes.substr(chunk), "Big5-HKSCS", part)) return false;
+  out += part;
+  return true;
+}
+
+bool convert_strict(std::string_view bytes, const char* icu_name, std::string& out) {
+  if (std::string_view(icu_name) == "Big5-HKSCS") return decode_big5_hkscs(bytes, out);
+  return convert_strict_icu(bytes, icu_name, out);
+}
+
+// Counts code points in the Private Use Area (U+E000-U+F8FF) of UTF-8 text.
+std::size_t private_use_count(std::string_view utf8) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i + 2 < utf8.size(); ++i) {
+    auto a = static_cast<unsigned char>(utf8[i]), b = static_cast<unsigned char>(utf8[i + 1]);
+    if (a == 0xEE || (a == 0xEF && b < 0xA4)) ++n;  // E000-EFFF, F000-F8FF
+  }
+  return n;
+}
+
+// Big5 as ICU decodes it (windows-950) maps the user-defined rows (leads 81-A0, C6A1-C8FE,
+// FA-FE) to private-use characters; Hong Kong text puts HKSCS characters there. Decodes Big5 and
+// returns the name used: "Big5", or "Big5-HKSCS" when HKSCS reads the bytes with fewer
+// private-use characters (or Big5 cannot read them at all); "" when neither can.
+std::string decode_big5_family(std::string_view bytes, std::string& out) {
+  bool big5 = convert_strict_icu(bytes, "Big5", out);
+  std::size_t pua = big5 ? private_use_count(out) : 0;
+  if (big5 && pua == 0) return "Big5";
+  std::string hk;
+  if (decode_big5_hkscs(bytes, hk) && (!big5 || private_use_count(hk) < pua)) {
+    out = std::move(hk);
+    return "Big5-HKSCS";
+  }
+  return big5 ? "Big5" : "";
+}
+
 std::string strip_bom_utf8(std::string s) {
   if (s.size() >= 3 && static_cast<unsigned char>(s[0]) == 0xEF &&
       static_cast<unsigned char>(s[1]) == 0xBB && static_cast<unsigned char>(s[2]) == 0xBF)
@@ -109,6 +194,90 @@ bool has_nul_or_controls(std::string_view s) {
     if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != 0x1b) ++controls;
   }
   return controls * 100 > s.size() + 100;  // more than ~1% stray control bytes
+}
+
+// The narrowest of GB2312 < GBK < GB18030 that holds every character of GB-family bytes (which
+// have already decoded as GB18030). GB2312 (EUC-CN) pairs are A1-F7 x A1-FE; GBK pairs are
+// 81-FE x 40-FE without 7F; GB18030 adds four-byte sequences (second byte 30-39).
+std::string gb_family(std::string_view bytes) {
+  bool beyond_gb2312 = false;
+  for (std::size_t i = 0; i < bytes.size();) {
+    auto c = static_cast<unsigned char>(bytes[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if (i + 1 >= bytes.size()) return "GB18030";
+    auto t = static_cast<unsigned char>(bytes[i + 1]);
+    if (t >= 0x30 && t <= 0x39) return "GB18030";
+    if (!(c >= 0xA1 && c <= 0xF7 && t >= 0xA1)) beyond_gb2312 = true;
+    i += 2;
+  }
+  return beyond_gb2312 ? "GBK" : "GB2312";
+}
+
+// HZ-GB-2312 is 7-bit: GB2312 text between "~{" and "~}" escapes. Plain ASCII that merely
+// contains "~{" is not HZ: the escaped runs must decode to Chinese.
+bool looks_like_hz(std::string_view bytes) {
+  auto open = bytes.find("~{");
+  if (open == std::string_view::npos || bytes.find("~}", open) == std::string_view::npos) return false;
+  for (char ch : bytes)
+    if (static_cast<unsigned char>(ch) >= 0x80) return false;
+  return true;
+}
+
+struct Candidate {
+  std::string name;  // ICU or canonical name
+  int confidence;
+};
+
+int rank(const std::string& name) {
+  // Chinese archives: the Chinese legacy sets come before single-byte Western ones, which accept
+  // any byte sequence and win the detector on mostly-ASCII text with a few Chinese characters.
+  std::string c = canonical_name(name);
+  if (c == "GB18030" || c == "GB2312" || c == "GBK" || c == "Big5" || c == "Big5-HKSCS" || c == "EUC-TW" ||
+      c == "UTF-16LE" || c == "UTF-16BE" || c == "ISO-2022-CN" || c == "HZ-GB-2312")
+    return 0;
+  if (c == "Shift_JIS" || c == "EUC-JP" || c == "EUC-KR") return 1;
+  return 2;
+}
+
+std::vector<Candidate> detector_candidates(std::string_view bytes) {
+  std::vector<Candidate> out;
+  UErrorCode st = U_ZERO_ERROR;
+  std::unique_ptr<UCharsetDetector, DetectorCloser> det(ucsdet_open(&st));
+  if (U_FAILURE(st)) throw EnvironmentError("text_pipeline", "ICU charset detector unavailable");
+  // Markup (HTML, XML feeds) is ASCII and dilutes the statistics: let ICU skip tags.
+  ucsdet_enableInputFilter(det.get(), true);
+  ucsdet_setText(det.get(), bytes.data(), static_cast<int32_t>(std::min<std::size_t>(bytes.size(), 1 << 20)), &st);
+  int32_t n = 0;
+  const UCharsetMatch** matches = ucsdet_detectAll(det.get(), &n, &st);
+  if (U_FAILURE(st)) return out;
+  for (int32_t i = 0; i < n; ++i) {
+    UErrorCode s2 = U_ZERO_ERROR;
+    const char* name = ucsdet_getName(matches[i], &s2);
+    int conf = ucsdet_getConfidence(matches[i], &s2);
+    if (U_SUCCESS(s2) && name) out.push_back({name, conf});
+  }
+  return out;
+}
+
+// ICU's detector knows Big5 but not EUC-TW, which encodes the same characters (CNS 11643) in
+// byte ranges that GB2312 also uses, so EUC-TW text is detected as GB18030. When the bytes are
+// valid EUC-TW, re-encode the decoded text as Big5 and let the detector judge that: genuine
+// EUC-TW becomes plausible Big5; GB text misread as EUC-TW does not.
+int euc_tw_confidence(std::string_view bytes) {
+  std::string utf8;
+  if (!convert_strict_icu(bytes, "EUC-TW", utf8)) return -1;
+  std::string big5;
+  try {
+    big5 = from_utf8(utf8, "Big5");
+  } catch (const Error&) {
+    return 5;  // characters outside Big5 (CNS planes 3+): no second opinion, a last resort
+  }
+  for (const auto& c : detector_candidates(big5))
+    if (canonical_name(c.name) == "Big5") return c.confidence;
+  return 0;
 }
 
 }  // namespace
@@ -152,22 +321,36 @@ Decoded to_utf8(std::string_view bytes, std::string_view declared, const std::st
       d.encoding = "UTF-8";
       return d;
     }
+    if (std::string_view(k->icu) == "Big5") {
+      // Big5 files often carry HKSCS characters.
+      d.encoding = decode_big5_family(bytes, d.text);
+      if (d.encoding.empty())
+        throw ConvertError(path, "encoding",
+                           "declares " + std::string(declared) +
+                               " but its bytes are neither valid Big5 nor Big5-HKSCS (wrong declared encoding?)");
+      d.text = strip_bom_utf8(std::move(d.text));
+      return d;
+    }
     if (!convert_strict(bytes, k->icu, d.text)) {
-      // GB2312/GBK declarations are commonly GB18030 in practice (handled by the same ICU
-      // converter); Big5 often carries HKSCS characters.
-      if (std::string(k->icu) == "Big5" && convert_strict(bytes, "Big5-HKSCS", d.text)) {
-        d.encoding = "Big5-HKSCS";
-        d.text = strip_bom_utf8(std::move(d.text));
-        return d;
-      }
       throw ConvertError(path, "encoding",
-                         "declares " + std::string(declared) + " but its bytes are not valid " + k->canonical);
+                         "declares " + std::string(declared) + " but its bytes are not valid " + k->canonical +
+                             " (wrong declared encoding?)");
     }
     d.encoding = k->canonical;
+    // GB2312 and GBK declarations are decoded as GB18030 (a superset), which is what such files
+    // usually are in practice; say so when the bytes go beyond the declared set.
+    if (name == "GB2312" || name == "GBK") {
+      std::string family = gb_family(bytes);
+      if (family == "GB18030" || (name == "GB2312" && family == "GBK")) d.encoding = "GB18030";
+    }
     d.text = strip_bom_utf8(std::move(d.text));
     return d;
   }
-  // 3. Valid UTF-8 (ASCII included) is UTF-8.
+  // 3. HZ (7-bit, so also valid ASCII), then valid UTF-8 (ASCII included) is UTF-8.
+  if (looks_like_hz(bytes) && convert_strict(bytes, "HZ", d.text) && d.text != bytes) {
+    d.encoding = "HZ-GB-2312";
+    return d;
+  }
   if (text::is_valid_utf8(bytes)) {
     if (has_nul_or_controls(bytes))
       throw ConvertError(path, "encoding", "is binary data, not text (NUL or control bytes)");
@@ -175,59 +358,34 @@ Decoded to_utf8(std::string_view bytes, std::string_view declared, const std::st
     d.encoding = "UTF-8";
     return d;
   }
-  // 4. Detection, then strict decoding of the candidates in order of confidence.
-  UErrorCode st = U_ZERO_ERROR;
-  std::unique_ptr<UCharsetDetector, DetectorCloser> det(ucsdet_open(&st));
-  if (U_FAILURE(st)) throw EnvironmentError("text_pipeline", "ICU charset detector unavailable");
-  ucsdet_setText(det.get(), bytes.data(), static_cast<int32_t>(std::min<std::size_t>(bytes.size(), 1 << 20)), &st);
-  int32_t n = 0;
-  const UCharsetMatch** matches = ucsdet_detectAll(det.get(), &n, &st);
-  std::vector<std::pair<std::string, int>> candidates;
-  if (U_SUCCESS(st)) {
-    for (int32_t i = 0; i < n; ++i) {
-      UErrorCode s2 = U_ZERO_ERROR;
-      const char* name = ucsdet_getName(matches[i], &s2);
-      int conf = ucsdet_getConfidence(matches[i], &s2);
-      if (U_SUCCESS(s2) && name) candidates.emplace_back(name, conf);
-    }
-  }
-  // Chinese archives: try the Chinese legacy sets before single-byte Western ones, which accept
-  // any byte sequence and win the detector on mostly-ASCII text with a few Chinese characters.
-  auto rank = [](const std::string& name) {
-    std::string c = canonical_name(name);
-    if (c == "GB18030" || c == "GB2312" || c == "GBK" || c == "Big5" || c == "Big5-HKSCS" ||
-        c == "EUC-TW" || c == "UTF-16LE" || c == "UTF-16BE" || c == "ISO-2022-CN" || c == "HZ-GB-2312")
-      return 0;
-    if (c == "Shift_JIS" || c == "EUC-JP" || c == "EUC-KR") return 1;
-    return 2;
-  };
-  std::stable_sort(candidates.begin(), candidates.end(),
-                   [&](const auto& x, const auto& y) { return rank(x.first) < rank(y.first); });
+  // 4. Detection, then strict decoding of the candidates in order: Chinese sets first, then by
+  // the detector's confidence.
+  std::vector<Candidate> candidates = detector_candidates(bytes);
   // Always consider the Chinese sets, even when the detector does not name them.
   for (const char* extra : {"GB18030", "Big5", "Big5-HKSCS"}) {
     bool present = false;
-    for (const auto& c : candidates) present = present || canonical_name(c.first) == extra;
-    if (!present) candidates.emplace_back(extra, 10);
+    for (const auto& c : candidates) present = present || canonical_name(c.name) == extra;
+    if (!present) candidates.push_back({extra, 10});
   }
-  std::stable_sort(candidates.begin(), candidates.end(),
-                   [&](const auto& x, const auto& y) { return rank(x.first) < rank(y.first); });
+  if (int conf = euc_tw_confidence(bytes); conf >= 0) candidates.push_back({"EUC-TW", conf});
+  std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& x, const Candidate& y) {
+    int rx = rank(x.name), ry = rank(y.name);
+    return rx != ry ? rx < ry : x.confidence > y.confidence;
+  });
   for (const auto& [name, conf] : candidates) {
     const Known* k = find_known(name);
     const char* icu = k ? k->icu : name.c_str();
-    std::string out;
-    if (!convert_strict(bytes, icu, out)) {
-      if (k && std::string(k->icu) == "Big5" && convert_strict(bytes, "Big5-HKSCS", out)) {
-        d.text = strip_bom_utf8(std::move(out));
-        d.encoding = "Big5-HKSCS";
-        d.confidence = conf;
-        return d;
-      }
+    std::string out, used = k ? k->canonical : name;
+    if (used == "Big5") {
+      used = decode_big5_family(bytes, out);
+      if (used.empty()) continue;
+    } else if (!convert_strict(bytes, icu, out)) {
       continue;
     }
     if (has_nul_or_controls(out)) continue;
+    if (used == "GB2312" || used == "GBK") used = "GB18030";
     d.text = strip_bom_utf8(std::move(out));
-    d.encoding = k ? k->canonical : name;
-    if (d.encoding == "GB2312" || d.encoding == "GBK") d.encoding = "GB18030";
+    d.encoding = used;
     d.confidence = conf;
     return d;
   }
@@ -237,12 +395,20 @@ Decoded to_utf8(std::string_view bytes, std::string_view declared, const std::st
 std::string from_utf8(std::string_view utf8, std::string_view encoding) {
   const Known* k = find_known(encoding);
   std::string icu = k ? k->icu : std::string(encoding);
-  std::string out(utf8.size() * 2 + 16, '\0');
+  auto fail = [&] { return UserError("encoding", "cannot encode text as " + std::string(encoding)); };
   UErrorCode st = U_ZERO_ERROR;
-  int32_t n = ucnv_convert(icu.c_str(), "UTF-8", out.data(), static_cast<int32_t>(out.size()), utf8.data(),
-                           static_cast<int32_t>(utf8.size()), &st);
-  if (U_FAILURE(st)) throw UserError("encoding", "cannot encode text as " + std::string(encoding));
-  out.resize(static_cast<std::size_t>(n));
+  std::vector<UChar> units(utf8.size() + 1);
+  int32_t n = 0;
+  u_strFromUTF8(units.data(), static_cast<int32_t>(units.size()), &n, utf8.data(), static_cast<int32_t>(utf8.size()), &st);
+  if (U_FAILURE(st)) throw fail();
+  ConverterPtr to(ucnv_open(icu.c_str(), &st));
+  if (U_FAILURE(st)) throw fail();
+  // Unmappable characters are an error, not a silent substitution.
+  ucnv_setFromUCallBack(to.get(), UCNV_FROM_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &st);
+  std::string out(static_cast<std::size_t>(UCNV_GET_MAX_BYTES_FOR_STRING(n, ucnv_getMaxCharSize(to.get()))) + 16, '\0');
+  int32_t len = ucnv_fromUChars(to.get(), out.data(), static_cast<int32_t>(out.size()), units.data(), n, &st);
+  if (U_FAILURE(st)) throw fail();
+  out.resize(static_cast<std::size_t>(len));
   return out;
 }
 
