@@ -15,6 +15,8 @@ void register_builtin_converters(ConverterRegistry& registry);
 
 std::unique_ptr<Converter> make_text_converter();
 std::unique_ptr<Converter> make_ted_converter();
+std::unique_ptr<Converter> make_docx_converter();
+std::unique_ptr<Converter> make_pdf_converter();
 std::unique_ptr<Converter> make_udhr_converter();
 
 // Splits text into paragraphs at blank lines; single newlines inside a paragraph become spaces
