@@ -38,6 +38,7 @@ HTTPResponse::HTTPStatus status_for(const Error& e, bool user) {
   if (c == "not_found") return HTTPResponse::HTTP_NOT_FOUND;
   if (c == "method_not_allowed") return HTTPResponse::HTTP_METHOD_NOT_ALLOWED;
   if (c == "unauthorized") return HTTPResponse::HTTP_UNAUTHORIZED;
+  if (c == "forbidden") return HTTPResponse::HTTP_FORBIDDEN;
   if (c == "too_large") return HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE;
   if (c == "locked" || c == "index_busy" || c == "writes_disabled") return HTTPResponse::HTTP_SERVICE_UNAVAILABLE;
   if (user) {
