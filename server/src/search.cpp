@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <mutex>
 #include <set>
 #include <xapian.h>
 
+#include "db_pool.h"
 #include "facet_spy.h"
 #include "glossary.h"
 #include "highlight.h"
@@ -22,110 +22,25 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-struct Handle {
-  Xapian::Database db;
-  terms::QueryTerms qt;
-  Clock::time_point checked;
-};
+using Handle = DbHandle;
 
 [[noreturn]] void bad_parameter(const std::string& msg) { throw UserError("bad_parameter", msg); }
 
 }  // namespace
 
 struct SearchService::Impl {
-  std::string dir;
   Settings settings;
+  DatabasePool pool;
   std::unique_ptr<Glossary> glossary;
-  std::mutex mu;
-  std::vector<std::unique_ptr<Handle>> idle;
-  std::chrono::duration<double> reopen_every;
 
-  Impl(const std::string& d, const Settings& s) : dir(d), settings(s), reopen_every(s.server.reopen_seconds) {
-    if (!Poco::File(dir).exists()) {
-      // An empty index, so that a fresh server answers (with nothing) and accepts uploads.
-      try {
-        Poco::File(dir).createDirectories();
-        Xapian::WritableDatabase w(dir, Xapian::DB_CREATE_OR_OPEN);
-        w.set_metadata(std::string(schema::kSchemaVersionKey), std::string(schema::kSchemaVersion));
-        w.commit();
-      } catch (const Xapian::DatabaseLockError&) {
-        // someone else is creating it
-      } catch (const Xapian::Error& e) {
-        throw EnvironmentError("index", "cannot create index " + dir + ": " + e.get_description());
-      }
-    }
-    release(open());
+  Impl(const std::string& dir, const Settings& s) : settings(s), pool(dir, s.server.reopen_seconds) {
     if (!s.search.glossary.empty() && Poco::File(s.search.glossary).exists())
       glossary = std::make_unique<Glossary>(Glossary::load(s.search.glossary));
   }
 
-  std::unique_ptr<Handle> open() {
-    auto h = std::make_unique<Handle>();
-    try {
-      h->db = Xapian::Database(dir);
-    } catch (const Xapian::Error& e) {
-      throw EnvironmentError("index", "cannot open index " + dir + ": " + e.get_description());
-    }
-    std::string version = h->db.get_metadata(std::string(schema::kSchemaVersionKey));
-    if (!version.empty() && version != schema::kSchemaVersion)
-      throw EnvironmentError("schema", "index " + dir + " was built with schema \"" + version +
-                                           "\"; this program reads \"" + std::string(schema::kSchemaVersion) +
-                                           "\": rebuild it with tongwen ingest");
-    h->checked = Clock::now();
-    return h;
-  }
-
-  std::unique_ptr<Handle> acquire() {
-    std::unique_ptr<Handle> h;
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      if (!idle.empty()) {
-        h = std::move(idle.back());
-        idle.pop_back();
-      }
-    }
-    if (!h) return open();
-    if (Clock::now() - h->checked >= reopen_every) {
-      try {
-        h->db.reopen();
-      } catch (const Xapian::Error&) {
-        return open();  // e.g. a remote or a replaced database: open anew
-      }
-      h->checked = Clock::now();
-    }
-    return h;
-  }
-
-  void release(std::unique_ptr<Handle> h) {
-    std::lock_guard<std::mutex> lock(mu);
-    idle.push_back(std::move(h));
-  }
-
-  // Runs f(handle) with a pooled handle; a commit that overtakes the read (DatabaseModifiedError)
-  // is retried on a reopened handle.
   template <class F>
   auto with_handle(F&& f) {
-    for (int attempt = 0;; ++attempt) {
-      auto h = acquire();
-      try {
-        if constexpr (std::is_void_v<decltype(f(*h))>) {
-          f(*h);
-          release(std::move(h));
-          return;
-        } else {
-          auto r = f(*h);
-          release(std::move(h));
-          return r;
-        }
-      } catch (const Xapian::DatabaseModifiedError&) {
-        if (attempt >= 3) throw EnvironmentError("index_busy", "the index changed too often during the read; try again");
-        h->db.reopen();
-        h->checked = Clock::now();
-        release(std::move(h));
-      } catch (const Xapian::Error& e) {
-        throw EnvironmentError("index", "index error: " + e.get_description());
-      }
-    }
+    return pool.with(std::forward<F>(f));
   }
 };
 
@@ -405,7 +320,7 @@ IndexStats SearchService::stats() {
     IndexStats st;
     st.documents = h.db.get_doccount();
     st.revision = std::to_string(h.db.get_revision());
-    st.path = impl_->dir;
+    st.path = impl_->pool.dir();
     return st;
   });
 }

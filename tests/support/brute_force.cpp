@@ -114,6 +114,39 @@ std::set<std::string> BruteForce::stemmed_word(const std::string& word) const {
   return ids;
 }
 
+std::set<std::string> BruteForce::word_prefix(const std::string& prefix) const {
+  std::string p = text::Analyzer::instance().normalize(prefix);
+  std::set<std::string> ids;
+  for (std::size_t i = 0; i < docs_.size(); ++i) {
+    bool found = false;
+    for (const auto& toks : unit_tokens_[i]) {
+      for (const auto& t : toks)
+        if (!t.empty() && t[0] != '\x01' && t.rfind(p, 0) == 0) {
+          found = true;
+          break;
+        }
+      if (found) break;
+    }
+    if (found) ids.insert(docs_[i].id);
+  }
+  return ids;
+}
+
+std::set<std::string> BruteForce::with_facet(const std::string& field, const std::string& value) const {
+  std::string key = schema::facet_key(value);
+  std::set<std::string> ids;
+  for (const auto& d : docs_) {
+    std::set<std::string> one{d.id};
+    auto counts = facet_counts(field, one);
+    bool match = counts.count(key) > 0;
+    if (!match && field == "lang" && !d.lang.empty()) {
+      for (const auto& v : schema::lang_filter_values(d.lang)) match = match || schema::facet_key(v) == key;
+    }
+    if (match) ids.insert(d.id);
+  }
+  return ids;
+}
+
 std::map<std::string, std::size_t> BruteForce::facet_counts(const std::string& field, const std::set<std::string>& ids) const {
   std::map<std::string, std::size_t> counts;
   for (const auto& d : docs_) {

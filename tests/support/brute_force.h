@@ -23,6 +23,15 @@ class BruteForce {
   std::set<std::string> phrase(const std::vector<std::string>& words) const;
   // Ids of documents containing a word whose English stem equals stem(word).
   std::set<std::string> stemmed_word(const std::string& word) const;
+  // Ids of documents containing a word that starts with prefix (normalised).
+  std::set<std::string> word_prefix(const std::string& prefix) const;
+  // Ids of documents whose metadata carries the facet value (by facet key; topics include
+  // ancestors, lang accepts the primary subtag).
+  std::set<std::string> with_facet(const std::string& field, const std::string& value) const;
+  // Word units (not CJK characters) of one searchable unit of document i.
+  const std::vector<std::string>& unit_tokens(std::size_t doc, std::size_t unit) const {
+    return unit_tokens_[doc][unit];
+  }
 
   // Facet counts over a set of ids, keyed by facet key (schema::facet_key of the value):
   // field is speaker, topic (with ancestors), event, year, lang or type.

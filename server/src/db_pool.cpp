@@ -1,0 +1,71 @@
+#include "db_pool.h"
+
+#include <Poco/File.h>
+
+#include "tongwen/schema.h"
+
+namespace tongwen {
+
+using Clock = std::chrono::steady_clock;
+
+DatabasePool::DatabasePool(const std::string& dir, double reopen_seconds)
+    : dir_(dir), reopen_every_(reopen_seconds) {
+  if (!Poco::File(dir_).exists()) {
+    // An empty index, so that a fresh server answers (with nothing) and accepts uploads.
+    try {
+      Poco::File(dir_).createDirectories();
+      Xapian::WritableDatabase w(dir_, Xapian::DB_CREATE_OR_OPEN);
+      w.set_metadata(std::string(schema::kSchemaVersionKey), std::string(schema::kSchemaVersion));
+      w.commit();
+    } catch (const Xapian::DatabaseLockError&) {
+      // another process is creating it right now
+    } catch (const Xapian::Error& e) {
+      throw EnvironmentError("index", "cannot create index " + dir_ + ": " + e.get_description());
+    }
+  }
+  release(open());
+}
+
+std::unique_ptr<DbHandle> DatabasePool::open() {
+  auto h = std::make_unique<DbHandle>();
+  try {
+    h->db = Xapian::Database(dir_);
+  } catch (const Xapian::Error& e) {
+    throw EnvironmentError("index", "cannot open index " + dir_ + ": " + e.get_description());
+  }
+  std::string version = h->db.get_metadata(std::string(schema::kSchemaVersionKey));
+  if (!version.empty() && version != schema::kSchemaVersion)
+    throw EnvironmentError("schema", "index " + dir_ + " was built with schema \"" + version +
+                                         "\"; this program reads \"" + std::string(schema::kSchemaVersion) +
+                                         "\": rebuild it with tongwen ingest");
+  h->checked = Clock::now();
+  return h;
+}
+
+std::unique_ptr<DbHandle> DatabasePool::acquire() {
+  std::unique_ptr<DbHandle> h;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!idle_.empty()) {
+      h = std::move(idle_.back());
+      idle_.pop_back();
+    }
+  }
+  if (!h) return open();
+  if (Clock::now() - h->checked >= reopen_every_) {
+    try {
+      h->db.reopen();
+    } catch (const Xapian::Error&) {
+      return open();
+    }
+    h->checked = Clock::now();
+  }
+  return h;
+}
+
+void DatabasePool::release(std::unique_ptr<DbHandle> h) {
+  std::lock_guard<std::mutex> lock(mu_);
+  idle_.push_back(std::move(h));
+}
+
+}  // namespace tongwen
