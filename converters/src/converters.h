@@ -16,6 +16,7 @@ void register_builtin_converters(ConverterRegistry& registry);
 std::unique_ptr<Converter> make_text_converter();
 std::unique_ptr<Converter> make_ted_converter();
 std::unique_ptr<Converter> make_wmt_converter();
+std::unique_ptr<Converter> make_tmx_converter();
 std::unique_ptr<Converter> make_docx_converter();
 std::unique_ptr<Converter> make_pdf_converter();
 std::unique_ptr<Converter> make_udhr_converter();
