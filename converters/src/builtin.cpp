@@ -10,6 +10,9 @@ void register_builtin_converters(ConverterRegistry& r) {
   r.add(make_tmx_converter());
   r.add(make_docx_converter());
   r.add(make_pdf_converter());
+  r.add(make_srt_converter());
+  r.add(make_vtt_converter());
+  r.add(make_jsonl_converter());
   r.add(make_udhr_converter());
 }
 

@@ -19,6 +19,9 @@ std::unique_ptr<Converter> make_wmt_converter();
 std::unique_ptr<Converter> make_tmx_converter();
 std::unique_ptr<Converter> make_docx_converter();
 std::unique_ptr<Converter> make_pdf_converter();
+std::unique_ptr<Converter> make_srt_converter();
+std::unique_ptr<Converter> make_vtt_converter();
+std::unique_ptr<Converter> make_jsonl_converter();
 std::unique_ptr<Converter> make_udhr_converter();
 
 // Splits text into paragraphs at blank lines; single newlines inside a paragraph become spaces
