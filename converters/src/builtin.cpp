@@ -8,6 +8,7 @@ void register_builtin_converters(ConverterRegistry& r) {
   r.add(make_ted_converter());
   r.add(make_wmt_converter());
   r.add(make_tmx_converter());
+  r.add(make_tei_converter());
   r.add(make_docx_converter());
   r.add(make_pdf_converter());
   r.add(make_srt_converter());
