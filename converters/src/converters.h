@@ -18,6 +18,7 @@ std::unique_ptr<Converter> make_ted_converter();
 std::unique_ptr<Converter> make_wmt_converter();
 std::unique_ptr<Converter> make_tmx_converter();
 std::unique_ptr<Converter> make_tei_converter();
+std::unique_ptr<Converter> make_html_converter();
 std::unique_ptr<Converter> make_docx_converter();
 std::unique_ptr<Converter> make_pdf_converter();
 std::unique_ptr<Converter> make_srt_converter();
