@@ -10,6 +10,7 @@ void register_builtin_converters(ConverterRegistry& r) {
   r.add(make_tmx_converter());
   r.add(make_tei_converter());
   r.add(make_html_converter());
+  r.add(make_feed_converter());
   r.add(make_docx_converter());
   r.add(make_pdf_converter());
   r.add(make_srt_converter());

@@ -19,6 +19,9 @@ std::unique_ptr<Converter> make_wmt_converter();
 std::unique_ptr<Converter> make_tmx_converter();
 std::unique_ptr<Converter> make_tei_converter();
 std::unique_ptr<Converter> make_html_converter();
+std::unique_ptr<Converter> make_feed_converter();
+// Paragraphs of text of an HTML fragment (escaped markup in feeds), as the html converter reads them.
+std::vector<std::string> html_fragment_paragraphs(std::string_view utf8);
 std::unique_ptr<Converter> make_docx_converter();
 std::unique_ptr<Converter> make_pdf_converter();
 std::unique_ptr<Converter> make_srt_converter();

@@ -264,6 +264,25 @@ class HtmlConverter final : public Converter {
 
 }  // namespace
 
+std::vector<std::string> html_fragment_paragraphs(std::string_view utf8) {
+  std::string wrapped = "<html><body>" + std::string(utf8) + "</body></html>";
+  int options = HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER | HTML_PARSE_IGNORE_ENC;
+  htmlDocPtr raw = htmlReadMemory(wrapped.data(), static_cast<int>(wrapped.size()), "fragment", "UTF-8", options);
+  std::vector<std::string> out;
+  if (!raw) return out;
+  xml::DocPtr parsed(raw);
+  xmlNode* root = xmlDocGetRootElement(parsed.get());
+  if (!root) return out;
+  Document scratch;
+  Extractor extractor(scratch, "");
+  xmlNode* body = root;
+  for (xmlNode* c : xml::children(root))
+    if (lower(xml::name(c)) == "body") body = c;
+  extractor.run(body);
+  for (auto& p : scratch.paragraphs) out.push_back(std::move(p.text));
+  return out;
+}
+
 std::unique_ptr<Converter> make_html_converter() { return std::make_unique<HtmlConverter>(); }
 
 }  // namespace tongwen
