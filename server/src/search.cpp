@@ -208,6 +208,10 @@ SearchResult SearchService::search(const SearchRequest& req) {
       hit.score = it.get_weight();
       for (const auto& sp : d.speakers) hit.speakers.push_back(sp.name);
       hit.topics = d.topics;
+      if (!req.snippets) {
+        result.hits.push_back(std::move(hit));
+        continue;
+      }
       // Title: matches of body and title atoms both show there.
       auto tspans = body.find(d.title);
       auto tspans2 = title.find(d.title);

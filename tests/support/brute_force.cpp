@@ -52,6 +52,16 @@ BruteForce::BruteForce(std::vector<Document> docs) : docs_(std::move(docs)) {
     }
     norm_.push_back(std::move(units));
     unit_tokens_.push_back(std::move(toks));
+    std::map<std::string, std::set<std::string>> keys;
+    for (const auto& s : d.speakers) keys["speaker"].insert(schema::facet_key(s.name));
+    for (const auto& t : d.topics)
+      for (const auto& level : schema::with_ancestors(t)) keys["topic"].insert(schema::facet_key(level));
+    if (!d.event.empty()) keys["event"].insert(schema::facet_key(d.event));
+    if (!d.year().empty()) keys["year"].insert(d.year());
+    if (!d.lang.empty()) keys["lang"].insert(schema::facet_key(d.lang));
+    if (!d.type.empty()) keys["type"].insert(schema::facet_key(d.type));
+    for (auto& [f, k] : keys) k.erase("");
+    facet_keys_.push_back(std::move(keys));
   }
 }
 
@@ -135,39 +145,23 @@ std::set<std::string> BruteForce::word_prefix(const std::string& prefix) const {
 std::set<std::string> BruteForce::with_facet(const std::string& field, const std::string& value) const {
   std::string key = schema::facet_key(value);
   std::set<std::string> ids;
-  for (const auto& d : docs_) {
-    std::set<std::string> one{d.id};
-    auto counts = facet_counts(field, one);
-    bool match = counts.count(key) > 0;
-    if (!match && field == "lang" && !d.lang.empty()) {
-      for (const auto& v : schema::lang_filter_values(d.lang)) match = match || schema::facet_key(v) == key;
-    }
-    if (match) ids.insert(d.id);
+  for (std::size_t i = 0; i < docs_.size(); ++i) {
+    auto it = facet_keys_[i].find(field);
+    bool match = it != facet_keys_[i].end() && it->second.count(key) > 0;
+    if (!match && field == "lang" && !docs_[i].lang.empty())
+      for (const auto& v : schema::lang_filter_values(docs_[i].lang)) match = match || schema::facet_key(v) == key;
+    if (match) ids.insert(docs_[i].id);
   }
   return ids;
 }
 
 std::map<std::string, std::size_t> BruteForce::facet_counts(const std::string& field, const std::set<std::string>& ids) const {
   std::map<std::string, std::size_t> counts;
-  for (const auto& d : docs_) {
-    if (!ids.count(d.id)) continue;
-    std::set<std::string> keys;
-    if (field == "speaker") {
-      for (const auto& s : d.speakers) keys.insert(schema::facet_key(s.name));
-    } else if (field == "topic") {
-      for (const auto& t : d.topics)
-        for (const auto& level : schema::with_ancestors(t)) keys.insert(schema::facet_key(level));
-    } else if (field == "event") {
-      if (!d.event.empty()) keys.insert(schema::facet_key(d.event));
-    } else if (field == "year") {
-      if (!d.year().empty()) keys.insert(d.year());
-    } else if (field == "lang") {
-      if (!d.lang.empty()) keys.insert(schema::facet_key(d.lang));
-    } else if (field == "type") {
-      if (!d.type.empty()) keys.insert(schema::facet_key(d.type));
-    }
-    keys.erase("");
-    for (const auto& k : keys) ++counts[k];
+  for (std::size_t i = 0; i < docs_.size(); ++i) {
+    if (!ids.count(docs_[i].id)) continue;
+    auto it = facet_keys_[i].find(field);
+    if (it == facet_keys_[i].end()) continue;
+    for (const auto& k : it->second) ++counts[k];
   }
   return counts;
 }

@@ -45,6 +45,7 @@ class BruteForce {
   std::vector<Document> docs_;
   std::vector<std::vector<std::string>> norm_;                     // per doc, per unit
   std::vector<std::vector<std::vector<std::string>>> unit_tokens_;  // per doc, per unit: words and CJK chars
+  std::vector<std::map<std::string, std::set<std::string>>> facet_keys_;  // per doc: field -> keys
 };
 
 }  // namespace tongwen::test

@@ -30,6 +30,7 @@ std::set<std::string> IndexedCorpus::all_ids(SearchRequest req) {
   std::set<std::string> ids;
   req.size = 1000;
   req.facets = false;
+  req.snippets = false;
   for (req.page = 1;; ++req.page) {
     auto r = search_->search(req);
     for (const auto& h : r.hits) ids.insert(h.id);

@@ -24,6 +24,7 @@ struct SearchRequest {
   std::string sort = "relevance";  // relevance | date (newest first) | date-asc
   std::optional<bool> expand;      // cross-language glossary expansion (default from settings)
   bool facets = true;
+  bool snippets = true;  // false: hits carry metadata only (cheaper for listing ids)
 };
 
 // A highlighted span, in code points of the plain snippet text.
