@@ -21,18 +21,27 @@ its name and content select; failures are reported and the load carries on.
 Re-running skips unchanged files, replaces changed ones and never duplicates a document.
 
 options:
-  --manifest FILE.csv  CSV with a `path` column and metadata columns (title, speakers, topics,
-                       event, session, date, lang, type, translation-of, description, encoding)
-  --report FILE        one row per input file (CSV, or JSON Lines when FILE ends in .jsonl)
+  --manifest FILE.csv  CSV with a `path` column (relative to the manifest's folder) and metadata
+                       columns (title, speakers, topics, event, session, date, lang, type,
+                       translation-of, description, encoding) that override what the files say;
+                       unknown columns and rows naming missing files are reported as failed
+  --report FILE        one row per input file: path, outcome (added, updated, unchanged, failed,
+                       skipped), ids, format, encoding, languages, error (CSV, or JSON Lines when
+                       FILE ends in .jsonl or ingest.report_format is jsonl)
   --dry-run            convert and report only; the index is not touched
   --strict             stop at the first failed file
-  --retry-failed       convert files again that failed before, even if unchanged
-  --prune              remove documents whose source files are gone
+  --retry-failed       convert files again that failed before, even if unchanged (otherwise a
+                       failed file is skipped until it changes)
+  --prune              remove documents whose source files are gone (under the PATHs given, or
+                       anywhere when no PATH is given)
   --format NAME        use one converter for every file (see `tongwen formats`)
   --threads N          conversion threads (default: ingest.threads, 0 = one per core)
   --batch-size N       documents per commit (default: ingest.batch_size)
   --json               print a machine-readable summary on stdout
   --quiet              no progress on stderr
+
+A load can be stopped at any moment (even kill -9): run the same command again to finish it.
+While a load runs, the index is locked for writing: uploads to `tongwen serve` wait, then get 503.
 
 exit: 0 all files loaded or unchanged, 1 some files failed, 2 usage, 3 index unavailable.
 )";
@@ -54,12 +63,15 @@ exit: 0 all files loaded or unchanged, 1 some files failed, 2 usage, 3 index una
     throw UsageError("ingest needs at least one PATH or --manifest (see tongwen ingest --help)");
 
   std::unique_ptr<ReportWriter> report;
-  if (a.has("report")) report = std::make_unique<ReportWriter>(a.get("report"));
+  if (a.has("report")) report = std::make_unique<ReportWriter>(a.get("report"), s.ingest.report_format);
   Progress progress(!a.has("quiet"));
-  IngestSummary sum = ingest(s, opt, [&](const FileOutcome& o, const IngestProgress& p) {
-    if (report) report->write(o);
-    progress.update(o, p);
-  });
+  IngestSummary sum = ingest(
+      s, opt,
+      [&](const FileOutcome& o, const IngestProgress& p) {
+        if (report) report->write(o);
+        progress.update(o, p);
+      },
+      [&](const IngestProgress& p) { progress.tick(p); });
   progress.finish(sum);
   if (a.has("json")) std::cout << json_text(summary_json(sum), true) << "\n";
   return sum.failed() > 0 ? kInputsFailed : kOk;
@@ -68,7 +80,9 @@ exit: 0 all files loaded or unchanged, 1 some files failed, 2 usage, 3 index una
 int cmd_delete(const Global& g, const std::vector<std::string>& argv) {
   Args a = parse(argv, {}, {"help"});
   if (a.has("help")) {
-    std::cout << "usage: tongwen delete ID...\n\nRemoves documents from the index by id. Exit 1 when an id is unknown.\n";
+    std::cout << "usage: tongwen delete ID...\n\nRemoves documents from the index by id, in one commit. Exit 1 when an id\n"
+                 "is unknown. A deleted document stays deleted when its unchanged file is loaded again; it comes\n"
+                 "back when the file changes.\n";
     return kOk;
   }
   if (a.positional.empty()) throw UsageError("delete needs at least one ID");

@@ -1,6 +1,7 @@
 #include "index_write_service.h"
 
 #include <chrono>
+#include <vector>
 
 #include "tongwen/converter.h"
 #include "tongwen/errors.h"
@@ -14,21 +15,34 @@ UploadResult IndexWriteService::add(const Upload& upload) {
   opt.limits = ConvertLimits::from(settings_);
   opt.overrides = MetadataOverrides(upload.metadata.begin(), upload.metadata.end());
   opt.use_sidecar = false;
-  // Convert before taking the lock: a bad file changes nothing and never waits.
-  std::string name = upload.filename.empty() ? "upload.txt" : upload.filename;
-  ConvertResult r = convert_bytes("upload/" + name, upload.bytes, opt);
+  // The client's file name picks the converter and the default id; the "upload/" folder keeps
+  // uploads apart from loaded files in source paths.
+  ConvertResult r = convert_bytes("upload/" + upload.filename, upload.bytes, opt);
+
+  // Analysis too happens before the lock: the lock is held only to write.
+  terms::TermWriter tw;
+  std::vector<PreparedDocument> prepared;
+  for (const auto& d : r.documents) prepared.push_back(prepare_document(d, tw, d.source.sha256));
+
   std::lock_guard<std::mutex> lock(mu_);
   IndexWriter w(settings_.index_dir(), std::chrono::seconds(settings_.server.write_wait_seconds));
-  terms::TermWriter tw;
   UploadResult out;
   out.format = r.format;
-  bool replaced = false;
-  for (auto& d : r.documents) {
-    out.ids.push_back(d.id);
-    replaced |= w.put(prepare_document(d, tw, d.source.sha256));
+  bool any_existed = false, all_same = true;
+  for (const auto& d : r.documents) {
+    Document stored;
+    bool existed = w.get(d.id, stored);
+    any_existed |= existed;
+    all_same &= existed && stored == d;
   }
+  for (auto& d : r.documents) out.ids.push_back(d.id);
+  if (all_same) {
+    out.outcome = "unchanged";
+    return out;
+  }
+  for (auto& p : prepared) w.put(std::move(p));
   w.commit();
-  out.outcome = replaced ? "updated" : "added";
+  out.outcome = any_existed ? "updated" : "added";
   return out;
 }
 
@@ -36,7 +50,7 @@ bool IndexWriteService::remove(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
   IndexWriter w(settings_.index_dir(), std::chrono::seconds(settings_.server.write_wait_seconds));
   bool removed = w.remove(id);
-  w.commit();
+  if (removed) w.commit();
   return removed;
 }
 

@@ -9,9 +9,15 @@
 
 namespace tongwen {
 
+// Each write converts first (a bad file changes nothing and never waits for the lock), then opens
+// the index for writing, waiting up to server.write_wait_seconds for a bulk load's lock
+// (EnvironmentError "locked" after that: the HTTP layer answers 503 + Retry-After), applies every
+// document and commits once: an upload is applied whole or not at all.
 class IndexWriteService final : public WriteService {
  public:
   explicit IndexWriteService(const Settings& settings) : settings_(settings) {}
+  // outcome: "added" (no document had its id), "updated", or "unchanged" (every document is
+  // stored exactly so already: nothing is written).
   UploadResult add(const Upload& upload) override;
   bool remove(const std::string& id) override;
 

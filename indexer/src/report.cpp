@@ -2,6 +2,7 @@
 
 #include <Poco/JSON/Array.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <unistd.h>
@@ -42,7 +43,13 @@ std::string human_bytes(double b) {
 
 }  // namespace
 
-ReportWriter::ReportWriter(const std::string& path) : out_(path), jsonl_(path.ends_with(".jsonl")) {
+ReportWriter::ReportWriter(const std::string& path, const std::string& format) : out_(path, std::ios::binary) {
+  if (path.ends_with(".jsonl") || path.ends_with(".ndjson"))
+    jsonl_ = true;
+  else if (path.ends_with(".csv"))
+    jsonl_ = false;
+  else
+    jsonl_ = format == "jsonl";
   if (!out_) throw EnvironmentError("io", "cannot write the report " + path);
   if (!jsonl_) out_ << "path,outcome,ids,format,encoding,languages,bytes,error_code,error\n";
 }
@@ -72,31 +79,53 @@ void ReportWriter::write(const FileOutcome& o) {
   out_.flush();
 }
 
-Progress::Progress(bool enabled)
-    : enabled_(enabled), tty_(::isatty(STDERR_FILENO) != 0), last_(std::chrono::steady_clock::now()) {}
+Progress::Progress(bool enabled) : Progress(enabled, ::isatty(STDERR_FILENO) != 0) {}
+
+Progress::Progress(bool enabled, bool terminal)
+    : enabled_(enabled), tty_(terminal), last_(std::chrono::steady_clock::now()) {}
 
 void Progress::update(const FileOutcome& o, const IngestProgress& p) {
   if (!enabled_) return;
   if (o.outcome == "failed") {
-    if (tty_) std::cerr << "\r\033[K";
+    if (tty_ && drawn_) std::cerr << "\r\033[K";
     std::cerr << "failed: " << o.error << "\n";
+    drawn_ = false;
   }
+  draw(p, p.files_done == p.files_total);
+}
+
+void Progress::tick(const IngestProgress& p) {
+  if (enabled_) draw(p, false);
+}
+
+void Progress::draw(const IngestProgress& p, bool force) {
   auto now = std::chrono::steady_clock::now();
-  bool last = p.files_done == p.files_total;
-  if (!last && now - last_ < (tty_ ? std::chrono::milliseconds(200) : std::chrono::seconds(5))) return;
+  if (!force && now - last_ < (tty_ ? std::chrono::milliseconds(200) : std::chrono::seconds(5))) return;
+  if (!tty_ && force && p.seconds < 5) return;  // a short load needs no plain progress line
   last_ = now;
   double secs = std::max(p.seconds, 1e-3);
   double docs_s = static_cast<double>(p.documents) / secs;
   double mb_s = static_cast<double>(p.bytes_done) / secs / (1 << 20);
-  double eta = p.bytes_done > 0 ? secs * static_cast<double>(p.bytes_total - p.bytes_done) / static_cast<double>(p.bytes_done) : 0;
+  char eta[32] = "";
+  if (p.bytes_done > 0 && p.bytes_total > p.bytes_done) {
+    double left = secs * static_cast<double>(p.bytes_total - p.bytes_done) / static_cast<double>(p.bytes_done);
+    if (left >= 3600)
+      std::snprintf(eta, sizeof eta, "  ETA %dh%02dm", static_cast<int>(left / 3600), static_cast<int>(left / 60) % 60);
+    else
+      std::snprintf(eta, sizeof eta, "  ETA %dm%02ds", static_cast<int>(left / 60), static_cast<int>(left) % 60);
+  }
   char line[256];
-  std::snprintf(line, sizeof line, "%zu/%zu files  %zu docs  %.0f docs/s  %.2f MB/s  %zu errors  ETA %.0fs",
-                p.files_done, p.files_total, p.documents, docs_s, mb_s, p.failed, eta);
+  std::snprintf(line, sizeof line, "%zu/%zu files  %zu docs  %.0f docs/s  %.2f MB/s  %zu errors%s", p.files_done,
+                p.files_total, p.documents, docs_s, mb_s, p.failed, eta);
   if (tty_) {
-    int width = 24;
-    int filled = p.files_total ? static_cast<int>(width * p.files_done / p.files_total) : width;
-    std::string bar = "[" + std::string(static_cast<std::size_t>(filled), '#') + std::string(static_cast<std::size_t>(width - filled), '.') + "] ";
+    const int width = 24;
+    double frac = p.bytes_total ? static_cast<double>(p.bytes_done) / static_cast<double>(p.bytes_total)
+                                : (p.files_total ? static_cast<double>(p.files_done) / static_cast<double>(p.files_total) : 1.0);
+    int filled = std::clamp(static_cast<int>(width * frac), 0, width);
+    std::string bar = "[" + std::string(static_cast<std::size_t>(filled), '#') +
+                      std::string(static_cast<std::size_t>(width - filled), '.') + "] ";
     std::cerr << "\r\033[K" << bar << line << std::flush;
+    drawn_ = true;
   } else {
     std::cerr << "ingest: " << line << "\n";
   }
@@ -104,17 +133,21 @@ void Progress::update(const FileOutcome& o, const IngestProgress& p) {
 
 void Progress::finish(const IngestSummary& s) {
   if (!enabled_) return;
-  if (tty_) std::cerr << "\r\033[K";
+  if (tty_ && drawn_) std::cerr << "\r\033[K";
   std::cerr << "ingest: " << s.files << " files (";
   bool first = true;
   for (const auto& [k, v] : s.outcomes) {
+    if (k == "pruned") continue;
     std::cerr << (first ? "" : ", ") << v << " " << k;
     first = false;
   }
-  std::cerr << "), " << s.documents << " documents, " << human_bytes(static_cast<double>(s.bytes)) << " in "
-            << s.seconds << " s";
+  char rate[64];
+  std::snprintf(rate, sizeof rate, "%.1f s, %.0f docs/s", s.seconds,
+                s.seconds > 0 ? static_cast<double>(s.documents) / s.seconds : 0.0);
+  std::cerr << "), " << s.documents << " documents, " << human_bytes(static_cast<double>(s.bytes)) << " in " << rate;
   if (s.removed) std::cerr << ", " << s.removed << " documents removed";
-  if (s.stopped) std::cerr << "; stopped at the first failure (--strict)";
+  if (s.stopped)
+    std::cerr << "; stopped at the first failure (--strict), " << s.not_attempted << " files not attempted";
   std::cerr << "\n";
 }
 
@@ -122,7 +155,7 @@ Poco::JSON::Object::Ptr summary_json(const IngestSummary& s) {
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   o->set("files", static_cast<Poco::UInt64>(s.files));
   Poco::JSON::Object::Ptr outcomes = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  for (const char* k : {"added", "updated", "unchanged", "failed", "skipped"}) {
+  for (const char* k : {"added", "updated", "unchanged", "failed", "skipped", "pruned"}) {
     auto it = s.outcomes.find(k);
     outcomes->set(k, static_cast<Poco::UInt64>(it == s.outcomes.end() ? 0 : it->second));
   }
@@ -134,6 +167,17 @@ Poco::JSON::Object::Ptr summary_json(const IngestSummary& s) {
   o->set("documents_per_second", s.seconds > 0 ? static_cast<double>(s.documents) / s.seconds : 0.0);
   o->set("mb_per_second", s.seconds > 0 ? static_cast<double>(s.bytes) / s.seconds / (1 << 20) : 0.0);
   o->set("stopped", s.stopped);
+  o->set("not_attempted", static_cast<Poco::UInt64>(s.not_attempted));
+  o->set("hashed", static_cast<Poco::UInt64>(s.hashed));
+  o->set("converted", static_cast<Poco::UInt64>(s.converted));
+  Poco::JSON::Object::Ptr t = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  t->set("threads", s.threads);
+  t->set("commits", static_cast<Poco::UInt64>(s.commits));
+  t->set("put_seconds", s.put_seconds);
+  t->set("commit_seconds", s.commit_seconds);
+  t->set("writer_wait_seconds", s.writer_wait_seconds);
+  t->set("analysis_seconds", s.analysis_seconds);
+  o->set("timing", t);
   return o;
 }
 
