@@ -72,9 +72,12 @@ DocPtr parse(const ConvertInput& in, std::string* detected_encoding) {
       while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
       msg += " at line " + std::to_string(err->line) + ": " + m;
       if (err->code == XML_ERR_ENTITY_LOOP || m.find("entit") != std::string::npos)
-        throw ConvertError(in.path, "unsafe", msg);
+        throw ConvertError(in.path, "unsafe",
+                           "refused: XML entity expansion (at line " + std::to_string(err->line) + ": " + m +
+                               "); entities are never expanded, for safety");
       if (m.find("depth") != std::string::npos || m.find("Excessive depth") != std::string::npos)
-        throw ConvertError(in.path, "too_deep", msg);
+        throw ConvertError(in.path, "too_deep",
+                           "XML nesting too deep at line " + std::to_string(err->line) + ": " + m);
     }
     throw ConvertError(in.path, "malformed", msg);
   }
