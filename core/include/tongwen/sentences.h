@@ -1,0 +1,44 @@
+// Sentence splitting: ICU's sentence BreakIterator (locale chosen by language) plus the rules it
+// misses in our texts. Converters never call ICU; the aligner and anyone else who needs sentences
+// call this facade.
+//
+// Rules on top of ICU (each one a case ICU gets wrong in the TED/WMT/forum material):
+//   - Opening punctuation left at the end of a sentence (“ ‘ 「 『 （ 《 【 ( [) starts the next
+//     one: ICU counts Pi/Ps marks as "Close", so 他说：“你好。”“我很好！” breaks after the second “.
+//   - English abbreviations do not end a sentence before a capitalised word: titles (Mr. Dr.
+//     Prof. St. ...), dotted acronyms (U.S. U.K. e.g.) and single initials (J. K. Rowling).
+//     ICU breaks after "Dr." and after "U.S." before a capital.
+//   - A sentence that starts with a lowercase Latin letter continues the previous one after ! or ?
+//     (`He said "Hi!" and left.`), where ICU breaks.
+//   - Clauses: whitespace next to a Chinese character or Chinese punctuation inside a sentence is
+//     a clause break (subtitles, transcripts and headlines write a space where prose writes a
+//     comma or a full stop: 有一天， 洛杉矶时报的专栏作家 Steve Lopez走在洛杉矶 大街上). These are
+//     marked Clause, not Sentence, so that a consumer can merge them back.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace tongwen::text {
+
+// What separates a span from the one before it.
+enum class BreakKind : std::uint8_t {
+  Start = 0,     // the first span of the text
+  Clause = 1,    // a clause break inside a sentence (whitespace next to Chinese)
+  Sentence = 2,  // a sentence break
+};
+
+struct SentenceSpan {
+  std::uint32_t begin = 0, end = 0;  // code point offsets into the text; whitespace trimmed
+  BreakKind before = BreakKind::Start;
+};
+
+// Splits one paragraph of UTF-8 text. `lang` is a BCP 47 tag ("zh-Hans", "zh-Hant", "en", "und")
+// that picks the ICU locale; the extra rules above apply whatever the tag. With clauses=false
+// only sentence breaks are returned. Spans are non-empty, in order, and never overlap.
+// Thread-safe (one cached BreakIterator per thread and locale). Throws EnvironmentError when ICU
+// cannot create the iterator.
+std::vector<SentenceSpan> split_sentences(std::string_view utf8, std::string_view lang, bool clauses = true);
+
+}  // namespace tongwen::text
