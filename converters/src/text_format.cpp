@@ -327,14 +327,18 @@ std::vector<std::string> cut_long(const std::string& p) {
   std::size_t start = 0;
   while (p.size() - start > kMaxParagraphBytes) {
     std::size_t limit = start + kMaxParagraphBytes;
+    // Search only the second half of the window: a backwards search over the whole text for a
+    // mark it does not contain would make this quadratic.
+    std::size_t half = start + kMaxParagraphBytes / 2;
+    std::string_view window = std::string_view(p).substr(half, limit - half);
     std::size_t cut = std::string::npos;
     for (std::string_view end : {"。", "！", "？", ". ", "! ", "? "}) {
-      auto q = p.rfind(end, limit - end.size());
-      if (q != std::string::npos && q > start && (cut == std::string::npos || q + end.size() > cut)) cut = q + end.size();
+      auto q = window.rfind(end, window.size() - end.size());
+      if (q != std::string_view::npos && (cut == std::string::npos || half + q + end.size() > cut)) cut = half + q + end.size();
     }
-    if (cut == std::string::npos || cut <= start + kMaxParagraphBytes / 2) {
-      auto sp = p.rfind(' ', limit);
-      cut = sp != std::string::npos && sp > start + kMaxParagraphBytes / 2 ? sp + 1 : limit;
+    if (cut == std::string::npos) {
+      auto sp = window.rfind(' ');
+      cut = sp != std::string_view::npos ? half + sp + 1 : limit;
     }
     while (cut > start && (static_cast<unsigned char>(p[cut]) & 0xC0) == 0x80) --cut;  // not inside a code point
     out.push_back(trim(std::string_view(p).substr(start, cut - start)));
@@ -343,6 +347,34 @@ std::vector<std::string> cut_long(const std::string& p) {
   out.push_back(trim(std::string_view(p).substr(start)));
   out.erase(std::remove_if(out.begin(), out.end(), [](const std::string& s) { return s.empty(); }), out.end());
   return out;
+}
+
+// Where the first ill-formed UTF-8 sequence is: "line 3, byte 17".
+std::string first_invalid_utf8(std::string_view b) {
+  std::size_t i = 0, line = 1, line_start = 0;
+  while (i < b.size()) {
+    std::size_t at = i;
+    char32_t c = text::next_code_point(b, i);
+    if (c > 0x10FFFF) return "line " + std::to_string(line) + ", byte " + std::to_string(at - line_start + 1);
+    if (c == '\n') {
+      ++line;
+      line_start = i;
+    }
+  }
+  return "?";
+}
+
+// Ill-formed UTF-8 that no legacy Chinese set decodes can still be "valid" UTF-16 (any even
+// number of bytes is): text files without a byte order mark and without NUL bytes are not
+// UTF-16, so that reading is refused rather than indexing mojibake. Invalid UTF-8 is decoded
+// only when a legacy Chinese encoding fits, else refused naming the first bad byte.
+void refuse_unlikely_utf16(const ConvertInput& in, const encoding::Decoded& d) {
+  if (!in.declared_encoding.empty() || d.had_bom) return;
+  if (d.encoding.rfind("UTF-16", 0) != 0 && d.encoding.rfind("UTF-32", 0) != 0) return;
+  if (in.bytes.find('\0') != std::string_view::npos) return;
+  throw ConvertError(in.path, "encoding",
+                     "is not valid UTF-8 (first invalid byte at " + first_invalid_utf8(in.bytes) +
+                         ") and no Chinese legacy encoding fits; declare the encoding if it is another one");
 }
 
 // Speaker turns: "[Name] text" or "【名字】text".
@@ -382,6 +414,7 @@ class TextConverter final : public Converter {
 
   std::vector<Document> convert(const ConvertInput& in) const override {
     auto decoded = encoding::to_utf8(in.bytes, in.declared_encoding, in.path);
+    refuse_unlikely_utf16(in, decoded);
     std::string body = std::move(decoded.text);
     body.erase(std::remove(body.begin(), body.end(), '\r'), body.end());
     std::string lower_path = in.path;
@@ -418,7 +451,7 @@ class TextConverter final : public Converter {
     bool title_from_heading = has_header && markdown && fenced && !meta.count("title");
     if (has_header) {
       if (!meta.count("title") && !title_from_heading)
-        throw ConvertError(in.path, "missing_field", "the metadata header has no title: line");
+        throw ConvertError(in.path, "missing_field", "the metadata header has no \"title:\" line");
       apply_overrides(d, meta, in.path);
     } else if (fenced) {
       throw ConvertError(in.path, "malformed",
@@ -440,9 +473,10 @@ class TextConverter final : public Converter {
     for (auto& para : paras) {
       take_speaker(para);
       if (para.text.empty()) continue;
-      for (auto& piece : cut_long(para.text)) {
-        Paragraph p = para;
-        p.text = std::move(piece);
+      auto pieces = cut_long(para.text);
+      para.text.clear();
+      for (auto& piece : pieces) {
+        Paragraph p{std::move(piece), para.speaker, para.lang, para.kind, para.anchor};
         d.paragraphs.push_back(std::move(p));
       }
     }
