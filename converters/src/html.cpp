@@ -17,6 +17,7 @@
 #include <libxml/HTMLparser.h>
 
 #include <algorithm>
+#include <memory>
 #include <cctype>
 #include <set>
 
@@ -211,9 +212,18 @@ class HtmlConverter final : public Converter {
     }
     if (trim(decoded.text).empty()) throw ConvertError(in.path, "empty", "file is empty");
     int options = HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER | HTML_PARSE_IGNORE_ENC;
-    htmlDocPtr raw = htmlReadMemory(decoded.text.data(), static_cast<int>(decoded.text.size()), in.path.c_str(), "UTF-8", options);
+    htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
+    if (!ctxt) throw EnvironmentError("xml", "libxml2 could not create an HTML parser");
+    std::unique_ptr<htmlParserCtxt, void (*)(htmlParserCtxtPtr)> guard(ctxt, htmlFreeParserCtxt);
+    htmlDocPtr raw = htmlCtxtReadMemory(ctxt, decoded.text.data(), static_cast<int>(decoded.text.size()), in.path.c_str(),
+                                        "UTF-8", options);
     if (!raw) throw ConvertError(in.path, "malformed", "libxml2 could not parse the HTML");
     xml::DocPtr parsed(raw);
+    // The HTML parser recovers from everything, but stops reading at 256 levels of nesting: the
+    // rest of the page would be lost silently.
+    if (const xmlError* err = xmlCtxtGetLastError(ctxt); err && err->message && std::string_view(err->message).find("Excessive depth") != std::string_view::npos)
+      throw ConvertError(in.path, "too_deep", "HTML nesting deeper than libxml2's limit of 256 elements at line " +
+                                                  std::to_string(err->line) + "; the rest of the page cannot be read");
     xmlNode* root = xmlDocGetRootElement(parsed.get());
     if (!root) throw ConvertError(in.path, "malformed", "HTML has no elements");
 
