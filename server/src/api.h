@@ -17,8 +17,11 @@
 
 namespace tongwen {
 
+class BilingualService;
+
 struct ApiContext {
   SearchService* search = nullptr;
+  BilingualService* bilingual = nullptr;
   WriteService* writer = nullptr;
   Settings settings;
 };
@@ -52,6 +55,8 @@ bool route_read(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::v
                 const Params& p, ApiResponse& out);
 bool route_write(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::vector<std::string>& parts,
                  const Params& p, ApiResponse& out);
+bool route_bilingual(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::vector<std::string>& parts,
+                     const Params& p, ApiResponse& out);
 
 // JSON forms shared by endpoints.
 Poco::JSON::Object::Ptr snippet_json(const Snippet& s);

@@ -19,6 +19,7 @@
 #include <iostream>
 
 #include "api.h"
+#include "tongwen/bilingual.h"
 #include "tongwen/errors.h"
 #include "tongwen/json.h"
 
@@ -127,6 +128,7 @@ class Factory : public Poco::Net::HTTPRequestHandlerFactory {
 }  // namespace
 
 struct HttpServer::Impl {
+  std::unique_ptr<BilingualService> bilingual;
   ApiContext ctx;
   Settings settings;
   std::unique_ptr<Poco::ThreadPool> pool;
@@ -137,6 +139,8 @@ struct HttpServer::Impl {
 HttpServer::HttpServer(SearchService& search, WriteService* writer, const Settings& settings)
     : impl_(std::make_unique<Impl>()) {
   impl_->ctx.search = &search;
+  impl_->bilingual = std::make_unique<BilingualService>(search, search.stats().path, settings);
+  impl_->ctx.bilingual = impl_->bilingual.get();
   impl_->ctx.writer = writer;
   impl_->ctx.settings = settings;
   impl_->settings = settings;

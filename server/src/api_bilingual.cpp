@@ -1,0 +1,157 @@
+// The translator's endpoints: GET /api/documents/{id}/parallel?with=ID, GET /api/concordance,
+// GET /api/export/tmx.
+#include <Poco/JSON/Array.h>
+
+#include "api.h"
+#include "tongwen/bilingual.h"
+#include "tongwen/errors.h"
+#include "tongwen/json.h"
+
+namespace tongwen {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+namespace {
+
+Array::Ptr strings(const std::vector<std::string>& v) {
+  Array::Ptr a = new Array;
+  for (const auto& s : v) a->add(s);
+  return a;
+}
+
+Array::Ptr ints(const std::vector<int>& v) {
+  Array::Ptr a = new Array;
+  for (int i : v) a->add(i);
+  return a;
+}
+
+Object::Ptr doc_summary(const Document& d) {
+  Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("id", d.id);
+  o->set("lang", d.lang);
+  o->set("title", d.title);
+  return o;
+}
+
+ConcordanceRequest concordance_request(ApiContext& ctx, const Params& p) {
+  ConcordanceRequest r;
+  r.q = param(p, "q");
+  r.lang = param(p, "lang");
+  for (const char* f : {"speaker", "topic", "event", "type", "year"}) {
+    auto v = params(p, f);
+    if (!v.empty()) r.filters[f] = v;
+  }
+  r.page = int_param(p, "page", 1, 1, 100000);
+  r.size = int_param(p, "size", 20, 1, ctx.settings.search.max_page_size);
+  return r;
+}
+
+void require_get(const Poco::Net::HTTPServerRequest& req) {
+  if (req.getMethod() != "GET" && req.getMethod() != "HEAD")
+    throw UserError("method_not_allowed", req.getMethod() + " is not allowed here; use GET");
+}
+
+}  // namespace
+
+bool route_bilingual(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::vector<std::string>& parts,
+                     const Params& p, ApiResponse& out) {
+  if (parts.size() == 4 && parts[0] == "api" && parts[1] == "documents" && parts[3] == "parallel") {
+    require_get(req);
+    check_params(p, {"with"});
+    ParallelView v = ctx.bilingual->parallel(parts[2], param(p, "with"));
+    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("source", doc_summary(v.source));
+    o->set("target", doc_summary(v.target));
+    o->set("method", v.method);
+    Array::Ptr rows = new Array;
+    for (const auto& r : v.rows) {
+      Object::Ptr ro = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      ro->set("source", strings(r.source));
+      ro->set("target", strings(r.target));
+      ro->set("type", r.type);
+      ro->set("confidence", r.confidence);
+      ro->set("source_paragraphs", ints(r.source_paragraphs));
+      ro->set("target_paragraphs", ints(r.target_paragraphs));
+      rows->add(ro);
+    }
+    o->set("rows", rows);
+    out = json_response(o);
+    return true;
+  }
+  if (parts.size() == 2 && parts[0] == "api" && parts[1] == "concordance") {
+    require_get(req);
+    check_params(p, {"q", "lang", "speaker", "topic", "event", "type", "year", "page", "size"});
+    ConcordanceResult r = ctx.bilingual->concordance(concordance_request(ctx, p));
+    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("total", static_cast<Poco::UInt64>(r.total));
+    o->set("documents", static_cast<Poco::UInt64>(r.documents));
+    o->set("page", r.page);
+    o->set("size", r.size);
+    Array::Ptr tr = new Array;
+    for (const auto& t : r.translations) {
+      Object::Ptr to = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      to->set("term", t.term);
+      to->set("source", t.source);
+      to->set("lines", static_cast<Poco::UInt64>(t.lines));
+      to->set("score", t.score);
+      tr->add(to);
+    }
+    o->set("translations", tr);
+    Array::Ptr lines = new Array;
+    for (const auto& l : r.lines) {
+      Object::Ptr lo = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      lo->set("id", l.doc_id);
+      lo->set("title", l.title);
+      lo->set("date", l.date);
+      lo->set("lang", l.lang);
+      lo->set("speakers", strings(l.speakers));
+      lo->set("sentence", snippet_json(l.sentence));
+      Object::Ptr al = snippet_json(l.aligned);
+      al->set("id", l.aligned_doc_id);
+      al->set("lang", l.aligned_lang);
+      lo->set("aligned", al);
+      lo->set("type", l.link_type);
+      lo->set("confidence", l.confidence);
+      lines->add(lo);
+    }
+    o->set("lines", lines);
+    Object::Ptr facets = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    for (const auto& [name, values] : r.facets) {
+      Array::Ptr a = new Array;
+      for (const auto& v : values) {
+        Object::Ptr vo = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        vo->set("value", v.value);
+        vo->set("count", static_cast<Poco::UInt64>(v.count));
+        if (v.selected) vo->set("selected", true);
+        a->add(vo);
+      }
+      facets->set(name, a);
+    }
+    o->set("facets", facets);
+    out = json_response(o);
+    return true;
+  }
+  if (parts.size() == 3 && parts[0] == "api" && parts[1] == "export" && parts[2] == "tmx") {
+    require_get(req);
+    check_params(p, {"doc", "with", "q", "lang", "speaker", "topic", "event", "type", "year"});
+    TmxRequest t;
+    t.doc = param(p, "doc");
+    t.with = param(p, "with");
+    if (t.doc.empty()) {
+      if (param(p, "q").empty()) throw UserError("bad_parameter", "give doc=ID or q=QUERY");
+      t.query = concordance_request(ctx, p);
+    } else if (!param(p, "q").empty()) {
+      throw UserError("bad_parameter", "give doc=ID or q=QUERY, not both");
+    }
+    out.status = 200;
+    out.content_type = "application/x-tmx+xml; charset=utf-8";
+    out.body = ctx.bilingual->export_tmx(t);
+    out.headers["Content-Disposition"] =
+        std::string("attachment; filename=\"") + (t.doc.empty() ? "concordance" : "aligned") + ".tmx\"";
+    return true;
+  }
+  return false;
+}
+
+}  // namespace tongwen
