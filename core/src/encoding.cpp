@@ -242,6 +242,8 @@ int rank(const std::string& name) {
   return 2;
 }
 
+constexpr std::size_t kDetectSample = 16 * 1024;
+
 std::vector<Candidate> detector_candidates(std::string_view bytes) {
   std::vector<Candidate> out;
   UErrorCode st = U_ZERO_ERROR;
@@ -249,7 +251,15 @@ std::vector<Candidate> detector_candidates(std::string_view bytes) {
   if (U_FAILURE(st)) throw EnvironmentError("text_pipeline", "ICU charset detector unavailable");
   // Markup (HTML, XML feeds) is ASCII and dilutes the statistics: let ICU skip tags.
   ucsdet_enableInputFilter(det.get(), true);
-  ucsdet_setText(det.get(), bytes.data(), static_cast<int32_t>(std::min<std::size_t>(bytes.size(), 1 << 20)), &st);
+  // A sample is enough to rank the candidates (strict decoding then checks every byte), and the
+  // detector's cost grows with its input (its single-byte recognisers run n-gram statistics for a
+  // dozen languages). The sample starts at the first non-ASCII byte, so that a page whose first
+  // kilobytes are scripts and styles is still judged by its text.
+  std::size_t first_high = 0;
+  while (first_high < bytes.size() && static_cast<unsigned char>(bytes[first_high]) < 0x80) ++first_high;
+  std::size_t start = first_high == bytes.size() ? 0 : first_high - std::min<std::size_t>(first_high, 256);
+  std::string_view sample = bytes.substr(start, kDetectSample);
+  ucsdet_setText(det.get(), sample.data(), static_cast<int32_t>(sample.size()), &st);
   int32_t n = 0;
   const UCharsetMatch** matches = ucsdet_detectAll(det.get(), &n, &st);
   if (U_FAILURE(st)) return out;
@@ -269,6 +279,11 @@ std::vector<Candidate> detector_candidates(std::string_view bytes) {
 int euc_tw_confidence(std::string_view bytes) {
   std::string utf8;
   if (!convert_strict_icu(bytes, "EUC-TW", utf8)) return -1;
+  if (utf8.size() > kDetectSample) {  // cut at a character boundary
+    std::size_t cut = kDetectSample;
+    while (cut > 0 && (static_cast<unsigned char>(utf8[cut]) & 0xC0) == 0x80) --cut;
+    utf8.resize(cut);
+  }
   std::string big5;
   try {
     big5 = from_utf8(utf8, "Big5");
@@ -368,6 +383,9 @@ Decoded to_utf8(std::string_view bytes, std::string_view declared, const std::st
     if (!present) candidates.push_back({extra, 10});
   }
   if (int conf = euc_tw_confidence(bytes); conf >= 0) candidates.push_back({"EUC-TW", conf});
+  // Western legacy text, the last resort (ISO-8859-1 reads any bytes; binary data is still
+  // refused by the control-character check below).
+  for (const char* western : {"windows-1252", "ISO-8859-1"}) candidates.push_back({western, 1});
   std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& x, const Candidate& y) {
     int rx = rank(x.name), ry = rank(y.name);
     return rx != ry ? rx < ry : x.confidence > y.confidence;
