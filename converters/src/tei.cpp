@@ -33,6 +33,7 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 
@@ -130,13 +131,26 @@ struct Context {
   std::string corpus_title;
   std::string corpus_lang;
 
-  void merge_from(const Context& other) {  // own entries win
-    persons.insert(other.persons.begin(), other.persons.end());
-    orgs.insert(other.orgs.begin(), other.orgs.end());
-    categories.insert(other.categories.begin(), other.categories.end());
-    if (corpus_title.empty()) corpus_title = other.corpus_title;
-    if (corpus_lang.empty()) corpus_lang = other.corpus_lang;
+  // The enclosing context (a corpus root's), consulted when this one lacks an entry; it must
+  // outlive this one. Chained rather than copied: a root may list thousands of persons.
+  const Context* parent = nullptr;
+
+  void inherit(const Context* outer) {
+    parent = outer;
+    if (!outer) return;
+    if (corpus_title.empty()) corpus_title = outer->corpus_title;
+    if (corpus_lang.empty()) corpus_lang = outer->corpus_lang;
   }
+  template <typename T>
+  static const T* lookup(const Context* c, std::map<std::string, T> Context::*table, const std::string& id) {
+    for (; c; c = c->parent)
+      if (auto it = (c->*table).find(id); it != (c->*table).end()) return &it->second;
+    return nullptr;
+  }
+  const Person* person(const std::string& id) const { return lookup(this, &Context::persons, id); }
+  const Org* org(const std::string& id) const { return lookup(this, &Context::orgs, id); }
+  const std::string* category(const std::string& id) const { return lookup(this, &Context::categories, id); }
+  bool has_persons() const { return !persons.empty() || (parent && parent->has_persons()); }
 };
 
 std::string person_name(const xmlNode* person, const std::string& date) {
@@ -230,11 +244,11 @@ Titles titles_of(const xmlNode* title_stmt, const std::string& doc_lang) {
 }
 
 std::string org_name(const Context& ctx, const std::string& ref, const std::string& date) {
-  auto it = ctx.orgs.find(strip_hash(ref));
-  if (it == ctx.orgs.end()) return strip_hash(ref);
+  const Org* org = ctx.org(strip_hash(ref));
+  if (!org) return strip_hash(ref);
   const OrgName* best = nullptr;
   int best_score = -1;
-  for (const auto& n : it->second.names) {
+  for (const auto& n : org->names) {
     int score = (n.lang == "en" ? 4 : n.lang.empty() ? 2 : 0) + (n.full == "init" ? 0 : 8) +
                 (date.empty() || covers(n.from, n.to, date) ? 16 : 0);
     if (score > best_score) {
@@ -246,22 +260,22 @@ std::string org_name(const Context& ctx, const std::string& ref, const std::stri
 }
 
 bool is_party(const Context& ctx, const Affiliation& a) {
-  auto it = ctx.orgs.find(strip_hash(a.ref));
-  std::string role = it != ctx.orgs.end() ? it->second.role : "";
+  const Org* org = ctx.org(strip_hash(a.ref));
+  std::string role = org ? org->role : "";
   return role == "politicalParty" || role == "parliamentaryGroup" || a.ref.find("party") != std::string::npos;
 }
 
 Speaker resolve_speaker(const Context& ctx, const std::string& id, const std::string& date) {
   Speaker s;
-  auto p = ctx.persons.find(id);
-  if (p == ctx.persons.end()) {
-    auto c = ctx.categories.find(id);
-    s.name = c != ctx.categories.end() ? c->second : id;
+  const Person* p = ctx.person(id);
+  if (!p) {
+    const std::string* c = ctx.category(id);
+    s.name = c ? *c : id;
     return s;
   }
-  s.name = p->second.name.empty() ? id : p->second.name;
+  s.name = p->name.empty() ? id : p->name;
   const Affiliation* chosen = nullptr;
-  for (const auto& a : p->second.affiliations) {
+  for (const auto& a : p->affiliations) {
     if (!date.empty() && !covers(a.from, a.to, date)) continue;
     if (date.empty() && !a.to.empty()) continue;  // undated session: current affiliations only
     if (!chosen || (is_party(ctx, a) && !is_party(ctx, *chosen))) chosen = &a;
@@ -274,7 +288,7 @@ Speaker resolve_speaker(const Context& ctx, const std::string& id, const std::st
 
 struct RootInfo {
   std::string stamp;
-  Context ctx;
+  std::shared_ptr<const Context> ctx;
   std::set<std::string> included;  // file names the root xi:includes
 };
 
@@ -294,6 +308,7 @@ RootInfo load_root(const std::string& root_path, const ConvertLimits& limits) {
   }
   RootInfo info;
   info.stamp = stamp;
+  auto ctx = std::make_shared<Context>();
   std::string bytes = read_file(root_path, limits.max_file_bytes);
   ConvertInput in{root_path, bytes, "", limits};
   auto doc = xml::parse(in);
@@ -304,9 +319,10 @@ RootInfo load_root(const std::string& root_path, const ConvertLimits& limits) {
   xml::IncludeOptions lenient;
   lenient.lenient = true;
   xml::expand_includes(doc.get(), header, root_path, in, lenient);  // listPerson files, when present
-  gather(header, info.ctx);
-  info.ctx.corpus_title = titles_of(xml::child(xml::child(header, "fileDesc"), "titleStmt"), "").main;
-  info.ctx.corpus_lang = lang_tag(xml::attr(root, "lang"));
+  gather(header, *ctx);
+  ctx->corpus_title = titles_of(xml::child(xml::child(header, "fileDesc"), "titleStmt"), "").main;
+  ctx->corpus_lang = lang_tag(xml::attr(root, "lang"));
+  info.ctx = std::move(ctx);
   std::lock_guard<std::mutex> lock(cache_mutex);
   if (root_cache.size() > 64) root_cache.clear();
   root_cache[root_path] = info;
@@ -339,8 +355,7 @@ std::vector<std::string> roots_in(const Poco::Path& dir) {
 }
 
 // The corpus root that xi:includes this session, in the session's folder or its parent.
-Context root_context_for(const std::string& path, const ConvertLimits& limits) {
-  Context ctx;
+std::shared_ptr<const Context> root_context_for(const std::string& path, const ConvertLimits& limits) {
   Poco::Path self = Poco::Path(path).absolute();
   std::string name = self.getFileName();
   Poco::Path dir = self.parent();
@@ -350,17 +365,17 @@ Context root_context_for(const std::string& path, const ConvertLimits& limits) {
         if (Poco::Path(root).getFileName() == name || Poco::File(root).getSize() > limits.max_file_bytes) continue;
         try {
           RootInfo info = load_root(root, limits);
-          if (info.included.count(name)) ctx.merge_from(info.ctx);
+          if (info.included.count(name)) return info.ctx;
         } catch (const Error&) {
           continue;  // a broken root does not stop its sessions from converting
         }
       }
     } catch (const Poco::Exception&) {
     }
-    if (!ctx.persons.empty() || dir.depth() == 0) break;
+    if (dir.depth() == 0) break;
     dir = dir.parent();
   }
-  return ctx;
+  return nullptr;
 }
 
 // ---- one session ----
@@ -477,13 +492,13 @@ void insert_agenda(xmlNode* header, Document& doc) {
   }
 }
 
-Document convert_tei(xmlNode* tei, const Context& outer, const std::string& enc,
+Document convert_tei(xmlNode* tei, const Context* outer, const std::string& enc,
                      const std::string& inherited_lang) {
   Document doc;
   xmlNode* header = xml::child(tei, "teiHeader");
   Context ctx;
   gather(header, ctx);
-  ctx.merge_from(outer);
+  ctx.inherit(outer);
   doc.id = xml::attr(tei, "id");
   std::string lang = xml::attr(tei, "lang");
   doc.lang = lang_tag(lang.empty() ? inherited_lang : lang);
@@ -503,8 +518,8 @@ Document convert_tei(xmlNode* tei, const Context& outer, const std::string& enc,
   for (xmlNode* tc : xml::children(profile, "textClass")) {
     for (xmlNode* cat : xml::descendants(tc, "catRef"))
       for (const auto& target : split_ws(xml::attr(cat, "target"))) {
-        auto it = ctx.categories.find(strip_hash(target));
-        topic(it != ctx.categories.end() ? it->second : strip_hash(target));
+        const std::string* term = ctx.category(strip_hash(target));
+        topic(term ? *term : strip_hash(target));
       }
     for (xmlNode* kw : xml::descendants(tc, "keywords"))
       for (xmlNode* term : xml::children(kw, "term")) topic(xml::text(term));
@@ -546,14 +561,13 @@ class TeiConverter final : public Converter {
 
     std::vector<Document> out;
     if (xml::is(root, "TEI")) {
-      Context outer;
+      std::shared_ptr<const Context> outer;
       // A session names its speakers by id; their names live in the corpus root when the session
       // file does not carry its own list.
-      if (xml::descendants(xml::child(root, "teiHeader"), "person").empty())
-        outer = root_context_for(in.path, in.limits);
-      out.push_back(convert_tei(root, outer, enc, outer.corpus_lang));
+      if (xml::descendants(xml::child(root, "teiHeader"), "person").empty()) outer = root_context_for(in.path, in.limits);
+      out.push_back(convert_tei(root, outer.get(), enc, outer ? outer->corpus_lang : ""));
     } else {
-      corpus(root, Context{}, in, enc, out, 0);
+      corpus(root, nullptr, in, enc, out, 0);
     }
     std::size_t n = 0;
     for (auto& d : out) {
@@ -565,7 +579,7 @@ class TeiConverter final : public Converter {
   }
 
  private:
-  static void corpus(xmlNode* corpus_node, const Context& outer, const ConvertInput& in, const std::string& enc,
+  static void corpus(xmlNode* corpus_node, const Context* outer, const ConvertInput& in, const std::string& enc,
                      std::vector<Document>& out, int depth) {
     if (depth > 8) throw ConvertError(in.path, "too_deep", "teiCorpus elements nested more than 8 deep");
     Context ctx;
@@ -573,10 +587,10 @@ class TeiConverter final : public Converter {
     gather(header, ctx);
     ctx.corpus_title = titles_of(xml::child(xml::child(header, "fileDesc"), "titleStmt"), "").main;
     ctx.corpus_lang = lang_tag(xml::attr(corpus_node, "lang"));
-    ctx.merge_from(outer);
+    ctx.inherit(outer);
     for (xmlNode* c : xml::children(corpus_node)) {
-      if (xml::is(c, "TEI")) out.push_back(convert_tei(c, ctx, enc, ctx.corpus_lang));
-      else if (xml::is(c, "teiCorpus")) corpus(c, ctx, in, enc, out, depth + 1);
+      if (xml::is(c, "TEI")) out.push_back(convert_tei(c, &ctx, enc, ctx.corpus_lang));
+      else if (xml::is(c, "teiCorpus")) corpus(c, &ctx, in, enc, out, depth + 1);
     }
   }
 };
