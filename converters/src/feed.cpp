@@ -23,8 +23,10 @@ namespace tongwen {
 namespace {
 
 std::string month_number(std::string m) {
-  static const char* names[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
-  std::transform(m.begin(), m.end(), m.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  static const char* names[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                "jul", "aug", "sep", "oct", "nov", "dec"};
+  std::transform(m.begin(), m.end(), m.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   for (int i = 0; i < 12; ++i)
     if (m.rfind(names[i], 0) == 0) return (i < 9 ? "0" : "") + std::to_string(i + 1);
   return {};
@@ -46,7 +48,8 @@ std::string feed_date(const std::string& raw) {
     if (!iso_m.empty() && at < s.size() && (s[at] == '-' || s[at] == '/')) {
       std::string iso_d = number(++at, 2);
       if (!iso_d.empty())
-        return iso_y + "-" + (iso_m.size() == 1 ? "0" : "") + iso_m + "-" + (iso_d.size() == 1 ? "0" : "") + iso_d;
+        return iso_y + "-" + (iso_m.size() == 1 ? "0" : "") + iso_m + "-" + (iso_d.size() == 1 ? "0" : "") +
+               iso_d;
     }
   }
   // RFC 822: [Day, ]DD Mon YYYY ...
@@ -65,8 +68,8 @@ std::string feed_date(const std::string& raw) {
     const auto& d = words[i];
     std::string m = month_number(words[i + 1]);
     const auto& y = words[i + 2];
-    if (!m.empty() && !d.empty() && d.size() <= 2 && std::all_of(d.begin(), d.end(), digit) && y.size() == 4 &&
-        std::all_of(y.begin(), y.end(), digit))
+    if (!m.empty() && !d.empty() && d.size() <= 2 && std::all_of(d.begin(), d.end(), digit) &&
+        y.size() == 4 && std::all_of(y.begin(), y.end(), digit))
       return y + "-" + m + "-" + (d.size() == 1 ? "0" : "") + d;
   }
   return {};
@@ -120,10 +123,14 @@ std::string repair_char_refs(std::string_view bytes, int& repairs) {
     bool hex = j < bytes.size() && (bytes[j] == 'x' || bytes[j] == 'X');
     if (hex) ++j;
     std::size_t digits = j;
-    while (j < bytes.size() && (hex ? std::isxdigit(static_cast<unsigned char>(bytes[j])) : std::isdigit(static_cast<unsigned char>(bytes[j]))))
+    while (j < bytes.size() && (hex ? std::isxdigit(static_cast<unsigned char>(bytes[j]))
+                                    : std::isdigit(static_cast<unsigned char>(bytes[j]))))
       ++j;
     bool terminated = j < bytes.size() && bytes[j] == ';';
-    unsigned long value = j > digits && j - digits <= 8 ? std::stoul(std::string(bytes.substr(digits, j - digits)), nullptr, hex ? 16 : 10) : 0;
+    unsigned long value =
+        j > digits && j - digits <= 8
+            ? std::stoul(std::string(bytes.substr(digits, j - digits)), nullptr, hex ? 16 : 10)
+            : 0;
     bool allowed = value == 0x9 || value == 0xA || value == 0xD || (value >= 0x20 && value <= 0xD7FF) ||
                    (value >= 0xE000 && value <= 0xFFFD) || (value >= 0x10000 && value <= 0x10FFFF);
     if (terminated && allowed) {
@@ -147,9 +154,12 @@ class FeedConverter final : public Converter {
   int sniff(std::string_view, std::string_view head) const override {
     if (head.find("<rss") != std::string_view::npos) return 90;
     if (head.find("<feed") != std::string_view::npos &&
-        (head.find("purl.org/atom") != std::string_view::npos || head.find("w3.org/2005/Atom") != std::string_view::npos))
+        (head.find("purl.org/atom") != std::string_view::npos ||
+         head.find("w3.org/2005/Atom") != std::string_view::npos))
       return 90;
-    if (head.find("<rdf:RDF") != std::string_view::npos && head.find("purl.org/rss") != std::string_view::npos) return 90;
+    if (head.find("<rdf:RDF") != std::string_view::npos &&
+        head.find("purl.org/rss") != std::string_view::npos)
+      return 90;
     return 0;
   }
 
@@ -174,7 +184,9 @@ class FeedConverter final : public Converter {
       channel = root;
       items = xml::children(root, "entry");
     } else {
-      throw ConvertError(in.path, "malformed", "not a feed: the root element is <" + root_name + ">, not <rss>, <rdf:RDF> or <feed>");
+      throw ConvertError(
+          in.path, "malformed",
+          "not a feed: the root element is <" + root_name + ">, not <rss>, <rdf:RDF> or <feed>");
     }
     std::string feed_title = plain(xml::child(channel, "title"));
     std::string feed_lang = xml::text(xml::child(channel, "language"));
@@ -189,22 +201,28 @@ class FeedConverter final : public Converter {
       std::vector<std::string> body = body_paragraphs(first_of(item, {"encoded", "content"}));
       if (body.empty()) body = body_paragraphs(first_of(item, {"description", "summary"}));
       for (auto& t : body) d.paragraphs.push_back(Paragraph{std::move(t), "", "", "", ""});
-      if (xmlNode* date = first_of(item, {"pubDate", "date", "published", "issued", "updated", "modified", "created"}))
+      if (xmlNode* date =
+              first_of(item, {"pubDate", "date", "published", "issued", "updated", "modified", "created"}))
         d.date = feed_date(xml::text(date));
       for (xmlNode* a : xml::children(item)) {
         auto nm = xml::name(a);
-        std::string who = nm == "author" ? (xml::child(a, "name") ? xml::text(xml::child(a, "name")) : xml::text(a))
+        std::string who = nm == "author"
+                              ? (xml::child(a, "name") ? xml::text(xml::child(a, "name")) : xml::text(a))
                           : nm == "creator" ? xml::text(a)
                                             : "";
-        if (!who.empty() && std::none_of(d.speakers.begin(), d.speakers.end(), [&](const Speaker& s) { return s.name == who; }))
+        if (!who.empty() && std::none_of(d.speakers.begin(), d.speakers.end(),
+                                         [&](const Speaker& s) { return s.name == who; }))
           d.speakers.push_back(Speaker{who, {}});
-        std::string topic = nm == "category" ? (xml::attr(a, "term").empty() ? xml::text(a) : xml::attr(a, "term"))
+        std::string topic = nm == "category"
+                                ? (xml::attr(a, "term").empty() ? xml::text(a) : xml::attr(a, "term"))
                             : nm == "subject" ? xml::text(a)
                                               : "";
-        if (!topic.empty() && std::find(d.topics.begin(), d.topics.end(), topic) == d.topics.end()) d.topics.push_back(topic);
+        if (!topic.empty() && std::find(d.topics.begin(), d.topics.end(), topic) == d.topics.end())
+          d.topics.push_back(topic);
       }
       std::string link;
-      if (xmlNode* l = xml::child(item, "link")) link = xml::attr(l, "href").empty() ? xml::text(l) : xml::attr(l, "href");
+      if (xmlNode* l = xml::child(item, "link"))
+        link = xml::attr(l, "href").empty() ? xml::text(l) : xml::attr(l, "href");
       if (link.empty()) link = xml::attr(item, "about");
       if (!link.empty()) d.extra["url"] = link;
       std::string guid = xml::text(first_of(item, {"guid", "id"}));
@@ -214,7 +232,8 @@ class FeedConverter final : public Converter {
       d.event = feed_title;
       d.type = "news";
       if (!feed_lang.empty()) d.extra["feed_language"] = feed_lang;
-      if (repairs > 0) d.extra["xml_repairs"] = std::to_string(repairs) + " broken character reference(s) removed";
+      if (repairs > 0)
+        d.extra["xml_repairs"] = std::to_string(repairs) + " broken character reference(s) removed";
       d.source.encoding = enc;
       if (d.title.empty() && d.paragraphs.empty()) continue;
       out.push_back(std::move(d));
@@ -234,6 +253,8 @@ class FeedConverter final : public Converter {
 
 }  // namespace
 
-std::unique_ptr<Converter> make_feed_converter() { return std::make_unique<FeedConverter>(); }
+std::unique_ptr<Converter> make_feed_converter() {
+  return std::make_unique<FeedConverter>();
+}
 
 }  // namespace tongwen

@@ -17,8 +17,8 @@
 #include <libxml/HTMLparser.h>
 
 #include <algorithm>
-#include <memory>
 #include <cctype>
+#include <memory>
 #include <set>
 
 #include "converters.h"
@@ -32,7 +32,8 @@ namespace {
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
 
@@ -42,7 +43,8 @@ std::string lang_tag(const std::string& raw) {
   if (l.empty()) return {};
   if (l == "zh" || l == "zh-cmn" || l == "cmn") return "";  // the script decides
   if (l == "zh-cn" || l == "zh-sg" || l.rfind("zh-hans", 0) == 0 || l == "zh-cmn-hans") return "zh-Hans";
-  if (l == "zh-tw" || l == "zh-hk" || l == "zh-mo" || l.rfind("zh-hant", 0) == 0 || l == "zh-cmn-hant") return "zh-Hant";
+  if (l == "zh-tw" || l == "zh-hk" || l == "zh-mo" || l.rfind("zh-hant", 0) == 0 || l == "zh-cmn-hant")
+    return "zh-Hant";
   return l.substr(0, l.find('-'));
 }
 
@@ -61,7 +63,8 @@ std::string meta_charset(std::string_view bytes) {
     std::size_t i = c + 7;
     while (i < tag.size() && (tag[i] == ' ' || tag[i] == '=' || tag[i] == '"' || tag[i] == '\'')) ++i;
     std::size_t j = i;
-    while (j < tag.size() && (std::isalnum(static_cast<unsigned char>(tag[j])) || tag[j] == '-' || tag[j] == '_' || tag[j] == ':' || tag[j] == '.'))
+    while (j < tag.size() && (std::isalnum(static_cast<unsigned char>(tag[j])) || tag[j] == '-' ||
+                              tag[j] == '_' || tag[j] == ':' || tag[j] == '.'))
       ++j;
     if (j > i) return tag.substr(i, j - i);
   }
@@ -69,27 +72,29 @@ std::string meta_charset(std::string_view bytes) {
 }
 
 const std::set<std::string_view>& dropped() {
-  static const std::set<std::string_view> s = {"script", "style",  "nav",    "header", "footer", "aside",  "form",
-                                               "noscript", "template", "svg", "iframe", "button", "select", "object",
-                                               "head"};
+  static const std::set<std::string_view> s = {"script", "style",  "nav",      "header",   "footer",
+                                               "aside",  "form",   "noscript", "template", "svg",
+                                               "iframe", "button", "select",   "object",   "head"};
   return s;
 }
 // Elements whose text is one paragraph.
 const std::set<std::string_view>& text_blocks() {
-  static const std::set<std::string_view> s = {"p",  "li", "blockquote", "td", "th",      "dd",         "dt",
-                                               "pre", "caption", "figcaption", "address", "summary", "legend",
-                                               "h1", "h2", "h3", "h4", "h5", "h6"};
+  static const std::set<std::string_view> s = {
+      "p",       "li",      "blockquote", "td", "th", "dd", "dt", "pre", "caption", "figcaption",
+      "address", "summary", "legend",     "h1", "h2", "h3", "h4", "h5",  "h6"};
   return s;
 }
 // Containers: their own loose text is split at blank lines.
 const std::set<std::string_view>& containers() {
-  static const std::set<std::string_view> s = {"body",    "div",   "section", "article", "main",  "table", "tbody",
-                                               "thead",   "tfoot", "tr",      "ul",      "ol",    "dl",    "figure",
-                                               "details", "center", "fieldset", "hr", "html", "font"};
+  static const std::set<std::string_view> s = {
+      "body", "div", "section", "article", "main",    "table",  "tbody",    "thead", "tfoot", "tr",
+      "ul",   "ol",  "dl",      "figure",  "details", "center", "fieldset", "hr",    "html",  "font"};
   return s;
 }
 
-bool is_heading(std::string_view n) { return n.size() == 2 && n[0] == 'h' && n[1] >= '1' && n[1] <= '6'; }
+bool is_heading(std::string_view n) {
+  return n.size() == 2 && n[0] == 'h' && n[1] >= '1' && n[1] <= '6';
+}
 
 class Extractor {
  public:
@@ -179,7 +184,8 @@ std::string iso_date(const std::string& s) {
   while (n < t.size() && n < 10 && (std::isdigit(static_cast<unsigned char>(t[n])) || t[n] == '-')) ++n;
   std::string d = t.substr(0, n);
   while (!d.empty() && d.back() == '-') d.pop_back();
-  if (d.size() < 4 || !std::all_of(d.begin(), d.begin() + 4, [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+  if (d.size() < 4 || !std::all_of(d.begin(), d.begin() + 4,
+                                   [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
     return {};
   return d;
 }
@@ -204,26 +210,31 @@ class HtmlConverter final : public Converter {
     encoding::Decoded decoded;
     std::string page_declared = in.declared_encoding.empty() ? meta_charset(in.bytes) : "";
     try {
-      decoded = encoding::to_utf8(in.bytes, in.declared_encoding.empty() ? page_declared : in.declared_encoding, in.path);
+      decoded = encoding::to_utf8(
+          in.bytes, in.declared_encoding.empty() ? page_declared : in.declared_encoding, in.path);
     } catch (const ConvertError& e) {
       if (page_declared.empty() || e.code() != "encoding") throw;
       decoded = encoding::to_utf8(in.bytes, "", in.path);  // the page's meta was wrong
       doc.extra["declared_encoding"] = page_declared;
     }
     if (trim(decoded.text).empty()) throw ConvertError(in.path, "empty", "file is empty");
-    int options = HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER | HTML_PARSE_IGNORE_ENC;
+    int options = HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER |
+                  HTML_PARSE_IGNORE_ENC;
     htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
     if (!ctxt) throw EnvironmentError("xml", "libxml2 could not create an HTML parser");
     std::unique_ptr<htmlParserCtxt, void (*)(htmlParserCtxtPtr)> guard(ctxt, htmlFreeParserCtxt);
-    htmlDocPtr raw = htmlCtxtReadMemory(ctxt, decoded.text.data(), static_cast<int>(decoded.text.size()), in.path.c_str(),
-                                        "UTF-8", options);
+    htmlDocPtr raw = htmlCtxtReadMemory(ctxt, decoded.text.data(), static_cast<int>(decoded.text.size()),
+                                        in.path.c_str(), "UTF-8", options);
     if (!raw) throw ConvertError(in.path, "malformed", "libxml2 could not parse the HTML");
     xml::DocPtr parsed(raw);
     // The HTML parser recovers from everything, but stops reading at 256 levels of nesting: the
     // rest of the page would be lost silently.
-    if (const xmlError* err = xmlCtxtGetLastError(ctxt); err && err->message && std::string_view(err->message).find("Excessive depth") != std::string_view::npos)
-      throw ConvertError(in.path, "too_deep", "HTML nesting deeper than libxml2's limit of 256 elements at line " +
-                                                  std::to_string(err->line) + "; the rest of the page cannot be read");
+    if (const xmlError* err = xmlCtxtGetLastError(ctxt);
+        err && err->message &&
+        std::string_view(err->message).find("Excessive depth") != std::string_view::npos)
+      throw ConvertError(in.path, "too_deep",
+                         "HTML nesting deeper than libxml2's limit of 256 elements at line " +
+                             std::to_string(err->line) + "; the rest of the page cannot be read");
     xmlNode* root = xmlDocGetRootElement(parsed.get());
     if (!root) throw ConvertError(in.path, "malformed", "HTML has no elements");
 
@@ -241,16 +252,20 @@ class HtmlConverter final : public Converter {
       if (key.empty()) key = lower(xml::attr(m, "property"));
       std::string content = trim(xml::attr(m, "content"));
       if (content.empty()) continue;
-      if (key == "description" || key == "dcterms.description" || key == "dc.description" || key == "og:description") {
+      if (key == "description" || key == "dcterms.description" || key == "dc.description" ||
+          key == "og:description") {
         if (doc.description.empty()) doc.description = content;
-      } else if (key == "keywords" || key == "dcterms.subject" || key == "dc.subject" || key == "news_keywords") {
+      } else if (key == "keywords" || key == "dcterms.subject" || key == "dc.subject" ||
+                 key == "news_keywords") {
         std::string k = content;
         std::replace(k.begin(), k.end(), ',', ';');
         for (auto& t : split_list(k))
           if (topics.insert(t).second) doc.topics.push_back(t);
-      } else if (key == "author" || key == "dcterms.creator" || key == "dc.creator" || key == "article:author") {
+      } else if (key == "author" || key == "dcterms.creator" || key == "dc.creator" ||
+                 key == "article:author") {
         for (auto& a : split_list(content)) {
-          bool known = std::any_of(doc.speakers.begin(), doc.speakers.end(), [&](const Speaker& s) { return s.name == a; });
+          bool known = std::any_of(doc.speakers.begin(), doc.speakers.end(),
+                                   [&](const Speaker& s) { return s.name == a; });
           if (!known) doc.speakers.push_back(Speaker{a, {}});
         }
       } else if (key == "date" || key == "dcterms.date" || key == "dc.date" || key == "dcterms.created" ||
@@ -276,8 +291,10 @@ class HtmlConverter final : public Converter {
 
 std::vector<std::string> html_fragment_paragraphs(std::string_view utf8) {
   std::string wrapped = "<html><body>" + std::string(utf8) + "</body></html>";
-  int options = HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER | HTML_PARSE_IGNORE_ENC;
-  htmlDocPtr raw = htmlReadMemory(wrapped.data(), static_cast<int>(wrapped.size()), "fragment", "UTF-8", options);
+  int options = HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER |
+                HTML_PARSE_IGNORE_ENC;
+  htmlDocPtr raw =
+      htmlReadMemory(wrapped.data(), static_cast<int>(wrapped.size()), "fragment", "UTF-8", options);
   std::vector<std::string> out;
   if (!raw) return out;
   xml::DocPtr parsed(raw);
@@ -293,6 +310,8 @@ std::vector<std::string> html_fragment_paragraphs(std::string_view utf8) {
   return out;
 }
 
-std::unique_ptr<Converter> make_html_converter() { return std::make_unique<HtmlConverter>(); }
+std::unique_ptr<Converter> make_html_converter() {
+  return std::make_unique<HtmlConverter>();
+}
 
 }  // namespace tongwen

@@ -48,10 +48,12 @@ namespace tongwen {
 namespace {
 
 std::string lang_tag(std::string l) {
-  std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(l.begin(), l.end(), l.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   static const std::map<std::string, std::string> three = {
-      {"eng", "en"}, {"slv", "sl"}, {"zho", "zh"}, {"chi", "zh"}, {"cmn", "zh"}, {"deu", "de"}, {"ger", "de"},
-      {"fra", "fr"}, {"fre", "fr"}, {"ita", "it"}, {"spa", "es"}, {"hrv", "hr"}, {"pol", "pl"}, {"ces", "cs"}};
+      {"eng", "en"}, {"slv", "sl"}, {"zho", "zh"}, {"chi", "zh"}, {"cmn", "zh"},
+      {"deu", "de"}, {"ger", "de"}, {"fra", "fr"}, {"fre", "fr"}, {"ita", "it"},
+      {"spa", "es"}, {"hrv", "hr"}, {"pol", "pl"}, {"ces", "cs"}};
   if (auto it = three.find(l); it != three.end()) return it->second;
   if (l == "zh-cn" || l == "zh-hans") return "zh-Hans";
   if (l == "zh-tw" || l == "zh-hk" || l == "zh-hant") return "zh-Hant";
@@ -226,7 +228,8 @@ Titles titles_of(const xmlNode* title_stmt, const std::string& doc_lang) {
     else if (type == "sub")
       sub_by_lang[lang].push_back(text);
   }
-  auto pick = [&](const std::map<std::string, std::vector<std::string>>& by, const char* key, std::string& out) {
+  auto pick = [&](const std::map<std::string, std::vector<std::string>>& by, const char* key,
+                  std::string& out) {
     if (by.empty()) return;
     std::string chosen = by.count("en") ? "en" : by.count(doc_lang) ? doc_lang : by.begin()->first;
     for (const auto& [lang, texts] : by) {
@@ -249,8 +252,10 @@ std::string org_name(const Context& ctx, const std::string& ref, const std::stri
   const OrgName* best = nullptr;
   int best_score = -1;
   for (const auto& n : org->names) {
-    int score = (n.lang == "en" ? 4 : n.lang.empty() ? 2 : 0) + (n.full == "init" ? 0 : 8) +
-                (date.empty() || covers(n.from, n.to, date) ? 16 : 0);
+    int score = (n.lang == "en"   ? 4
+                 : n.lang.empty() ? 2
+                                  : 0) +
+                (n.full == "init" ? 0 : 8) + (date.empty() || covers(n.from, n.to, date) ? 16 : 0);
     if (score > best_score) {
       best = &n;
       best_score = score;
@@ -293,18 +298,20 @@ struct RootInfo {
 };
 
 std::mutex cache_mutex;
-std::map<std::string, RootInfo> root_cache;                                        // root path ->
+std::map<std::string, RootInfo> root_cache;                                         // root path ->
 std::map<std::string, std::pair<std::string, std::vector<std::string>>> dir_cache;  // dir -> (stamp, roots)
 
 std::string stamp_of(const Poco::File& f) {
-  return std::to_string(f.isFile() ? f.getSize() : 0) + ":" + std::to_string(f.getLastModified().epochMicroseconds());
+  return std::to_string(f.isFile() ? f.getSize() : 0) + ":" +
+         std::to_string(f.getLastModified().epochMicroseconds());
 }
 
 RootInfo load_root(const std::string& root_path, const ConvertLimits& limits) {
   std::string stamp = stamp_of(Poco::File(root_path));
   {
     std::lock_guard<std::mutex> lock(cache_mutex);
-    if (auto it = root_cache.find(root_path); it != root_cache.end() && it->second.stamp == stamp) return it->second;
+    if (auto it = root_cache.find(root_path); it != root_cache.end() && it->second.stamp == stamp)
+      return it->second;
   }
   RootInfo info;
   info.stamp = stamp;
@@ -336,7 +343,8 @@ std::vector<std::string> roots_in(const Poco::Path& dir) {
   std::string stamp = stamp_of(Poco::File(dir));
   {
     std::lock_guard<std::mutex> lock(cache_mutex);
-    if (auto it = dir_cache.find(key); it != dir_cache.end() && it->second.first == stamp) return it->second.second;
+    if (auto it = dir_cache.find(key); it != dir_cache.end() && it->second.first == stamp)
+      return it->second.second;
   }
   std::vector<std::string> roots;
   for (Poco::DirectoryIterator it(dir), end; it != end; ++it) {
@@ -362,7 +370,8 @@ std::shared_ptr<const Context> root_context_for(const std::string& path, const C
   for (int up = 0; up < 2; ++up) {
     try {
       for (const auto& root : roots_in(dir)) {
-        if (Poco::Path(root).getFileName() == name || Poco::File(root).getSize() > limits.max_file_bytes) continue;
+        if (Poco::Path(root).getFileName() == name || Poco::File(root).getSize() > limits.max_file_bytes)
+          continue;
         try {
           RootInfo info = load_root(root, limits);
           if (info.included.count(name)) return info.ctx;
@@ -427,7 +436,8 @@ class SessionBuilder {
     }
   }
 
-  void add(std::string text, const char* kind, const std::string& speaker, const std::string& anchor, xmlNode* at) {
+  void add(std::string text, const char* kind, const std::string& speaker, const std::string& anchor,
+           xmlNode* at) {
     if (text.empty()) return;
     Paragraph p;
     p.text = std::move(text);
@@ -556,7 +566,8 @@ class TeiConverter final : public Converter {
     auto parsed = xml::parse(in, &enc);
     xmlNode* root = xmlDocGetRootElement(parsed.get());
     if (!xml::is(root, "TEI") && !xml::is(root, "teiCorpus"))
-      throw ConvertError(in.path, "malformed", "not TEI: the root element is <" + std::string(xml::name(root)) + ">");
+      throw ConvertError(in.path, "malformed",
+                         "not TEI: the root element is <" + std::string(xml::name(root)) + ">");
     xml::expand_includes(parsed.get(), root, in.path, in);
 
     std::vector<Document> out;
@@ -564,7 +575,8 @@ class TeiConverter final : public Converter {
       std::shared_ptr<const Context> outer;
       // A session names its speakers by id; their names live in the corpus root when the session
       // file does not carry its own list.
-      if (xml::descendants(xml::child(root, "teiHeader"), "person").empty()) outer = root_context_for(in.path, in.limits);
+      if (xml::descendants(xml::child(root, "teiHeader"), "person").empty())
+        outer = root_context_for(in.path, in.limits);
       out.push_back(convert_tei(root, outer.get(), enc, outer ? outer->corpus_lang : ""));
     } else {
       corpus(root, nullptr, in, enc, out, 0);
@@ -572,15 +584,17 @@ class TeiConverter final : public Converter {
     std::size_t n = 0;
     for (auto& d : out) {
       ++n;
-      if (d.id.empty()) d.id = "tei-" + slugify(Poco::Path(in.path).getBaseName(), 48) + (out.size() > 1 ? "-" + std::to_string(n) : "");
+      if (d.id.empty())
+        d.id = "tei-" + slugify(Poco::Path(in.path).getBaseName(), 48) +
+               (out.size() > 1 ? "-" + std::to_string(n) : "");
     }
     if (out.empty()) throw ConvertError(in.path, "no_text", "the TEI corpus contains no <TEI> session");
     return out;
   }
 
  private:
-  static void corpus(xmlNode* corpus_node, const Context* outer, const ConvertInput& in, const std::string& enc,
-                     std::vector<Document>& out, int depth) {
+  static void corpus(xmlNode* corpus_node, const Context* outer, const ConvertInput& in,
+                     const std::string& enc, std::vector<Document>& out, int depth) {
     if (depth > 8) throw ConvertError(in.path, "too_deep", "teiCorpus elements nested more than 8 deep");
     Context ctx;
     xmlNode* header = xml::child(corpus_node, "teiHeader");
@@ -589,14 +603,18 @@ class TeiConverter final : public Converter {
     ctx.corpus_lang = lang_tag(xml::attr(corpus_node, "lang"));
     ctx.inherit(outer);
     for (xmlNode* c : xml::children(corpus_node)) {
-      if (xml::is(c, "TEI")) out.push_back(convert_tei(c, &ctx, enc, ctx.corpus_lang));
-      else if (xml::is(c, "teiCorpus")) corpus(c, &ctx, in, enc, out, depth + 1);
+      if (xml::is(c, "TEI"))
+        out.push_back(convert_tei(c, &ctx, enc, ctx.corpus_lang));
+      else if (xml::is(c, "teiCorpus"))
+        corpus(c, &ctx, in, enc, out, depth + 1);
     }
   }
 };
 
 }  // namespace
 
-std::unique_ptr<Converter> make_tei_converter() { return std::make_unique<TeiConverter>(); }
+std::unique_ptr<Converter> make_tei_converter() {
+  return std::make_unique<TeiConverter>();
+}
 
 }  // namespace tongwen

@@ -42,11 +42,13 @@ namespace {
 // Document language from a TMX language code; "" leaves plain "zh" to script detection.
 std::string lang_tag(const std::string& code) {
   std::string l = code;
-  std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(l.begin(), l.end(), l.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   std::replace(l.begin(), l.end(), '_', '-');
   if (l == "zh" || l == "zho" || l == "chi" || l == "cmn") return "";
   if (l == "zh-cn" || l == "zh-sg" || l == "zh-hans" || l.rfind("zh-hans-", 0) == 0) return "zh-Hans";
-  if (l == "zh-tw" || l == "zh-hk" || l == "zh-mo" || l == "zh-hant" || l.rfind("zh-hant-", 0) == 0) return "zh-Hant";
+  if (l == "zh-tw" || l == "zh-hk" || l == "zh-mo" || l == "zh-hant" || l.rfind("zh-hant-", 0) == 0)
+    return "zh-Hant";
   if (l.rfind("en", 0) == 0 && (l.size() == 2 || l[2] == '-')) return "en";
   return code;
 }
@@ -133,7 +135,8 @@ class TmxConverter final : public Converter {
     auto parsed = xml::parse(in, &enc);
     xmlNode* root = xmlDocGetRootElement(parsed.get());
     if (!xml::is(root, "tmx"))
-      throw ConvertError(in.path, "malformed", "not TMX: the root element is <" + std::string(xml::name(root)) + ">");
+      throw ConvertError(in.path, "malformed",
+                         "not TMX: the root element is <" + std::string(xml::name(root)) + ">");
     xmlNode* header = xml::child(root, "header");
     xmlNode* body = xml::child(root, "body");
     if (!body) throw ConvertError(in.path, "malformed", "TMX has no <body> (no translation units)");
@@ -162,7 +165,8 @@ class TmxConverter final : public Converter {
       for (xmlNode* tuv : xml::children(tu, "tuv")) {
         Unit u{tuv, xml::attr(tuv, "lang"), {}, {}, props_of(tuv)};
         if (u.lang.empty())
-          throw ConvertError(in.path, "missing_field", "a <tuv> at line " + std::to_string(tuv->line) + " has no xml:lang");
+          throw ConvertError(in.path, "missing_field",
+                             "a <tuv> at line " + std::to_string(tuv->line) + " has no xml:lang");
         auto own_doc = u.props.find("x-tongwen-doc");
         bool tuv_doc = own_doc != u.props.end() && !own_doc->second.empty();
         for (const auto& [k, v] : tu_props) u.props.emplace(k, v);  // the <tuv>'s own win
@@ -177,7 +181,8 @@ class TmxConverter final : public Converter {
           u.id = base + "-" + slugify(u.lang, 16);
           u.group = base;
         }
-        if (auto g = u.props.find("x-tongwen-group"); g != u.props.end() && !g->second.empty()) u.group = g->second;
+        if (auto g = u.props.find("x-tongwen-group"); g != u.props.end() && !g->second.empty())
+          u.group = g->second;
         units.push_back(std::move(u));
       }
       std::string unit_group;
@@ -198,7 +203,8 @@ class TmxConverter final : public Converter {
         }
         DocBuild& b = docs[pos->second];
         if (b.doc.translation_group.empty()) b.doc.translation_group = u.group;
-        if (!srclang.empty() && same_lang(u.lang, srclang) && !originals.count(u.group)) originals[u.group] = u.id;
+        if (!srclang.empty() && same_lang(u.lang, srclang) && !originals.count(u.group))
+          originals[u.group] = u.id;
         apply_props(b, u.props);
         Paragraph p;
         xmlNode* seg = xml::child(u.tuv, "seg");
@@ -236,7 +242,8 @@ class TmxConverter final : public Converter {
 
   static bool same_lang(const std::string& a, const std::string& b) {
     auto low = [](std::string s) {
-      std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      std::transform(s.begin(), s.end(), s.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
       std::replace(s.begin(), s.end(), '_', '-');
       return s;
     };
@@ -249,7 +256,8 @@ class TmxConverter final : public Converter {
     for (const auto& [key, value] : props) {
       if (value.empty()) continue;
       if (key == "x-tongwen-speaker") {
-        bool known = std::any_of(d.speakers.begin(), d.speakers.end(), [&](const Speaker& s) { return s.name == value; });
+        bool known = std::any_of(d.speakers.begin(), d.speakers.end(),
+                                 [&](const Speaker& s) { return s.name == value; });
         if (!known) d.speakers.push_back(Speaker{value, {}});
       } else if (key == "x-tongwen-date") {
         if (d.date.empty()) d.date = value;
@@ -270,6 +278,8 @@ class TmxConverter final : public Converter {
 
 }  // namespace
 
-std::unique_ptr<Converter> make_tmx_converter() { return std::make_unique<TmxConverter>(); }
+std::unique_ptr<Converter> make_tmx_converter() {
+  return std::make_unique<TmxConverter>();
+}
 
 }  // namespace tongwen

@@ -78,8 +78,9 @@ class WmtConverter final : public Converter {
     auto doc = xml::parse(in, &enc);
     xmlNode* root = xmlDocGetRootElement(doc.get());
     if (!xml::is(root, "dataset"))
-      throw ConvertError(in.path, "malformed", "not WMT XML: the root element is <" +
-                                                   std::string(xml::name(root)) + ">, not <dataset>");
+      throw ConvertError(
+          in.path, "malformed",
+          "not WMT XML: the root element is <" + std::string(xml::name(root)) + ">, not <dataset>");
     std::string dataset = xml::attr(root, "id");
     std::vector<Document> out;
     for (xmlNode* collection : xml::children(root, "collection")) {
@@ -95,11 +96,12 @@ class WmtConverter final : public Converter {
                           const std::string& collection, const std::string& enc, std::vector<Document>& out) {
     std::string docid = xml::attr(d, "id");
     if (docid.empty())
-      throw ConvertError(in.path, "missing_field", "a <doc> at line " + std::to_string(d->line) + " has no id");
+      throw ConvertError(in.path, "missing_field",
+                         "a <doc> at line " + std::to_string(d->line) + " has no id");
     xmlNode* src = xml::child(d, "src");
     if (!src)
-      throw ConvertError(in.path, "missing_field", "<doc id=\"" + docid + "\"> at line " +
-                                                       std::to_string(d->line) + " has no <src>");
+      throw ConvertError(in.path, "missing_field",
+                         "<doc id=\"" + docid + "\"> at line " + std::to_string(d->line) + " has no <src>");
     std::string group = "wmt-" + docid;
     std::string origlang = xml::attr(d, "origlang");
     std::string domain = domain_of(collection, docid);
@@ -159,6 +161,8 @@ class WmtConverter final : public Converter {
 
 }  // namespace
 
-std::unique_ptr<Converter> make_wmt_converter() { return std::make_unique<WmtConverter>(); }
+std::unique_ptr<Converter> make_wmt_converter() {
+  return std::make_unique<WmtConverter>();
+}
 
 }  // namespace tongwen

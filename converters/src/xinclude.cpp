@@ -55,15 +55,20 @@ struct Resolved {
 // lexical first (no file outside the folder is even looked at), then on the real path (a
 // symbolic link inside the folder may point out of it).
 Resolved resolve(const std::string& including, const std::string& href, const std::string& top, long line) {
-  std::string where = "xi:include href=\"" + href + "\" (line " + std::to_string(line) + " of " + including + ")";
+  std::string where =
+      "xi:include href=\"" + href + "\" (line " + std::to_string(line) + " of " + including + ")";
   std::string h = percent_decode(href);
   auto colon = h.find(':');
   auto slash = h.find('/');
   if (colon != std::string::npos && (slash == std::string::npos || colon < slash))
-    throw ConvertError(top, "unsafe", where + " is a URL; includes are read only from files in the including file's folder, never from the network");
+    throw ConvertError(top, "unsafe",
+                       where +
+                           " is a URL; includes are read only from files in the including file's folder, "
+                           "never from the network");
   if (h.empty()) throw ConvertError(top, "malformed", where + " has an empty href");
   if (h[0] == '/' || h[0] == '\\')
-    throw ConvertError(top, "unsafe", where + " is an absolute path; includes must stay inside the including file's folder");
+    throw ConvertError(top, "unsafe",
+                       where + " is an absolute path; includes must stay inside the including file's folder");
   std::vector<std::string> parts;
   std::size_t b = 0;
   while (b <= h.size()) {
@@ -72,7 +77,8 @@ Resolved resolve(const std::string& including, const std::string& href, const st
     std::string part = h.substr(b, e - b);
     if (part == "..") {
       if (parts.empty())
-        throw ConvertError(top, "unsafe", where + " leaves the including file's folder (path traversal refused)");
+        throw ConvertError(top, "unsafe",
+                           where + " leaves the including file's folder (path traversal refused)");
       parts.pop_back();
     } else if (!part.empty() && part != ".") {
       parts.push_back(part);
@@ -80,14 +86,16 @@ Resolved resolve(const std::string& including, const std::string& href, const st
     b = e + 1;
   }
   std::string base = real_path(dir_of(including));
-  if (base.empty()) throw ConvertError(top, "missing_include", where + ": the including file's folder cannot be read");
+  if (base.empty())
+    throw ConvertError(top, "missing_include", where + ": the including file's folder cannot be read");
   std::string candidate = base;
   for (const auto& p : parts) candidate += "/" + p;
   struct stat st {};
   if (::stat(candidate.c_str(), &st) != 0) return {candidate, false};
   std::string real = real_path(candidate);
   if (real.empty() || real.rfind(base + "/", 0) != 0)
-    throw ConvertError(top, "unsafe", where + " resolves outside the including file's folder (symbolic link refused)");
+    throw ConvertError(top, "unsafe",
+                       where + " resolves outside the including file's folder (symbolic link refused)");
   if (!S_ISREG(st.st_mode)) throw ConvertError(top, "unsafe", where + " is not a regular file");
   return {real, true};
 }
@@ -119,9 +127,11 @@ void expand(xmlDoc* doc, xmlNode* scope, const std::string& file, const ConvertI
   for (xmlNode* inc : includes) {
     std::string href = attr(inc, "href");
     long line = static_cast<long>(xmlGetLineNo(inc));
-    std::string where = "xi:include href=\"" + href + "\" (line " + std::to_string(line) + " of " + file + ")";
+    std::string where =
+        "xi:include href=\"" + href + "\" (line " + std::to_string(line) + " of " + file + ")";
     if (++state.count > options.max_includes)
-      throw ConvertError(top.path, "too_large", "more than " + std::to_string(options.max_includes) + " xi:include elements");
+      throw ConvertError(top.path, "too_large",
+                         "more than " + std::to_string(options.max_includes) + " xi:include elements");
     if (!attr(inc, "xpointer").empty())
       throw ConvertError(top.path, "unsupported", where + " uses xpointer, which Tongwen does not support");
     Resolved r;
@@ -154,14 +164,18 @@ void expand(xmlDoc* doc, xmlNode* scope, const std::string& file, const ConvertI
     for (const auto& p : state.chain)
       if (p == r.path) throw ConvertError(top.path, "unsafe", where + " includes itself (include cycle)");
     if (static_cast<int>(state.chain.size()) > options.max_depth)
-      throw ConvertError(top.path, "too_deep", where + ": includes nested more than " + std::to_string(options.max_depth) + " deep");
+      throw ConvertError(
+          top.path, "too_deep",
+          where + ": includes nested more than " + std::to_string(options.max_depth) + " deep");
     std::string bytes = read_file(r.path, top.limits.max_file_bytes);
     state.bytes += bytes.size();
     if (state.bytes > top.limits.max_unzipped_bytes)
-      throw ConvertError(top.path, "too_large", where + ": included files exceed " +
-                                                    std::to_string(top.limits.max_unzipped_bytes) + " bytes in total");
+      throw ConvertError(top.path, "too_large",
+                         where + ": included files exceed " + std::to_string(top.limits.max_unzipped_bytes) +
+                             " bytes in total");
     if (attr(inc, "parse") == "text") {
-      xmlAddPrevSibling(inc, xmlNewDocTextLen(doc, reinterpret_cast<const xmlChar*>(bytes.data()), static_cast<int>(bytes.size())));
+      xmlAddPrevSibling(inc, xmlNewDocTextLen(doc, reinterpret_cast<const xmlChar*>(bytes.data()),
+                                              static_cast<int>(bytes.size())));
       drop(inc);
       continue;
     }

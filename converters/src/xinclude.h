@@ -16,7 +16,7 @@ struct IncludeOptions {
   // Missing files (and unsafe hrefs) are skipped instead of raising errors: used when a session
   // file borrows the speaker list of a corpus root that it does not own.
   bool lenient = false;
-  int max_depth = 4;      // nesting of includes inside included files
+  int max_depth = 4;  // nesting of includes inside included files
   int max_includes = 2000;
 };
 

@@ -91,8 +91,8 @@ bool convert_strict_icu(std::string_view bytes, const char* icu_name, std::strin
   std::vector<UChar> buf(bytes.size() + 16);  // never more UTF-16 units than input bytes
   const char* src = bytes.data();
   UChar* target = buf.data();
-  ucnv_toUnicode(from.get(), &target, buf.data() + buf.size(), &src, bytes.data() + bytes.size(),
-                 nullptr, true, &st);
+  ucnv_toUnicode(from.get(), &target, buf.data() + buf.size(), &src, bytes.data() + bytes.size(), nullptr,
+                 true, &st);
   if (U_FAILURE(st)) return false;
   auto units = static_cast<int32_t>(target - buf.data());
   int32_t len = 0;
@@ -180,8 +180,8 @@ std::string decode_big5_family(std::string_view bytes, std::string& out) {
 }
 
 std::string strip_bom_utf8(std::string s) {
-  if (s.size() >= 3 && static_cast<unsigned char>(s[0]) == 0xEF &&
-      static_cast<unsigned char>(s[1]) == 0xBB && static_cast<unsigned char>(s[2]) == 0xBF)
+  if (s.size() >= 3 && static_cast<unsigned char>(s[0]) == 0xEF && static_cast<unsigned char>(s[1]) == 0xBB &&
+      static_cast<unsigned char>(s[2]) == 0xBF)
     s.erase(0, 3);
   return s;
 }
@@ -317,7 +317,8 @@ Decoded to_utf8(std::string_view bytes, std::string_view declared, const std::st
   if (bytes.size() >= 2 && ((b(0) == 0xFF && b(1) == 0xFE) || (b(0) == 0xFE && b(1) == 0xFF))) {
     const char* name = b(0) == 0xFF ? "UTF-16LE" : "UTF-16BE";
     if (!convert_strict(bytes.substr(2), name, d.text))
-      throw ConvertError(path, "encoding", std::string("has a ") + name + " byte order mark but is not valid " + name);
+      throw ConvertError(path, "encoding",
+                         std::string("has a ") + name + " byte order mark but is not valid " + name);
     d.encoding = name;
     d.had_bom = true;
     return d;
@@ -325,13 +326,15 @@ Decoded to_utf8(std::string_view bytes, std::string_view declared, const std::st
   // 2. A declared encoding must fit.
   if (!declared.empty()) {
     const Known* k = find_known(declared);
-    if (!k) throw ConvertError(path, "encoding", "declares an unknown encoding \"" + std::string(declared) + "\"");
+    if (!k)
+      throw ConvertError(path, "encoding", "declares an unknown encoding \"" + std::string(declared) + "\"");
     std::string name = k->canonical;
     if (name == "UTF-16") name = "UTF-16LE";
     if (name == "UTF-8" || name == "US-ASCII") {
       if (!text::is_valid_utf8(bytes))
-        throw ConvertError(path, "encoding",
-                           "declares " + std::string(declared) + " but is not valid UTF-8 (wrong declared encoding?)");
+        throw ConvertError(
+            path, "encoding",
+            "declares " + std::string(declared) + " but is not valid UTF-8 (wrong declared encoding?)");
       d.text = std::string(bytes);
       d.encoding = "UTF-8";
       return d;
@@ -340,16 +343,17 @@ Decoded to_utf8(std::string_view bytes, std::string_view declared, const std::st
       // Big5 files often carry HKSCS characters.
       d.encoding = decode_big5_family(bytes, d.text);
       if (d.encoding.empty())
-        throw ConvertError(path, "encoding",
-                           "declares " + std::string(declared) +
-                               " but its bytes are neither valid Big5 nor Big5-HKSCS (wrong declared encoding?)");
+        throw ConvertError(
+            path, "encoding",
+            "declares " + std::string(declared) +
+                " but its bytes are neither valid Big5 nor Big5-HKSCS (wrong declared encoding?)");
       d.text = strip_bom_utf8(std::move(d.text));
       return d;
     }
     if (!convert_strict(bytes, k->icu, d.text)) {
       throw ConvertError(path, "encoding",
-                         "declares " + std::string(declared) + " but its bytes are not valid " + k->canonical +
-                             " (wrong declared encoding?)");
+                         "declares " + std::string(declared) + " but its bytes are not valid " +
+                             k->canonical + " (wrong declared encoding?)");
     }
     d.encoding = k->canonical;
     // GB2312 and GBK declarations are decoded as GB18030 (a superset), which is what such files
@@ -417,13 +421,15 @@ std::string from_utf8(std::string_view utf8, std::string_view encoding) {
   UErrorCode st = U_ZERO_ERROR;
   std::vector<UChar> units(utf8.size() + 1);
   int32_t n = 0;
-  u_strFromUTF8(units.data(), static_cast<int32_t>(units.size()), &n, utf8.data(), static_cast<int32_t>(utf8.size()), &st);
+  u_strFromUTF8(units.data(), static_cast<int32_t>(units.size()), &n, utf8.data(),
+                static_cast<int32_t>(utf8.size()), &st);
   if (U_FAILURE(st)) throw fail();
   ConverterPtr to(ucnv_open(icu.c_str(), &st));
   if (U_FAILURE(st)) throw fail();
   // Unmappable characters are an error, not a silent substitution.
   ucnv_setFromUCallBack(to.get(), UCNV_FROM_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &st);
-  std::string out(static_cast<std::size_t>(UCNV_GET_MAX_BYTES_FOR_STRING(n, ucnv_getMaxCharSize(to.get()))) + 16, '\0');
+  std::string out(
+      static_cast<std::size_t>(UCNV_GET_MAX_BYTES_FOR_STRING(n, ucnv_getMaxCharSize(to.get()))) + 16, '\0');
   int32_t len = ucnv_fromUChars(to.get(), out.data(), static_cast<int32_t>(out.size()), units.data(), n, &st);
   if (U_FAILURE(st)) throw fail();
   out.resize(static_cast<std::size_t>(len));

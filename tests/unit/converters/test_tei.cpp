@@ -15,7 +15,9 @@ using namespace tongwen;
 
 namespace {
 
-std::string tei_dir() { return test::corpus_real() + "/parla-clarin-tei"; }
+std::string tei_dir() {
+  return test::corpus_real() + "/parla-clarin-tei";
+}
 const char* kGbSession = "/ParlaMint-GB-sample/2017/ParlaMint-GB_2017-09-07-commons.xml";
 const char* kGbRoot = "/ParlaMint-GB-sample/ParlaMint-GB.xml";
 
@@ -46,21 +48,30 @@ const char* kGbListPerson =
     "<listPerson xmlns='http://www.tei-c.org/ns/1.0' xml:id='ParlaMint-GB-listPerson'>"
     "<person xml:id='DavidDavis'><persName><forename>David</forename><surname>Davis</surname></persName>"
     "<affiliation role='member' ref='#party.CON' from='1987-06-11'/></person>"
-    "<person xml:id='MarcusJones'><persName><forename>Marcus</forename><surname>Jones</surname></persName></person>"
+    "<person "
+    "xml:id='MarcusJones'><persName><forename>Marcus</forename><surname>Jones</surname></persName></person>"
     "</listPerson>";
 const char* kGbListOrg =
     "<listOrg xmlns='http://www.tei-c.org/ns/1.0'><org xml:id='party.CON' role='politicalParty'>"
-    "<orgName full='yes' xml:lang='en'>Conservative Party</orgName><orgName full='init'>CON</orgName></org></listOrg>";
+    "<orgName full='yes' xml:lang='en'>Conservative Party</orgName><orgName "
+    "full='init'>CON</orgName></org></listOrg>";
 
 // The GB sample laid out in a temporary folder with its person and organisation lists; the
 // taxonomies are written as empty stubs and the two sessions not in corpus-real dropped from the
 // root, so that every include resolves.
 std::string gb_corpus_with_person_list(const test::TempDir& dir) {
   std::string root = test::read(tei_dir() + kGbRoot);
-  root = replace(root, "<xi:include xmlns:xi=\"http://www.w3.org/2001/XInclude\" href=\"2020/ParlaMint-GB_2020-02-12-lords.xml\"/>", "");
-  root = replace(root, "<xi:include xmlns:xi=\"http://www.w3.org/2001/XInclude\" href=\"2022/ParlaMint-GB_2022-07-21-commons.xml\"/>", "");
+  root = replace(root,
+                 "<xi:include xmlns:xi=\"http://www.w3.org/2001/XInclude\" "
+                 "href=\"2020/ParlaMint-GB_2020-02-12-lords.xml\"/>",
+                 "");
+  root = replace(root,
+                 "<xi:include xmlns:xi=\"http://www.w3.org/2001/XInclude\" "
+                 "href=\"2022/ParlaMint-GB_2022-07-21-commons.xml\"/>",
+                 "");
   for (const char* t : {"parla.legislature", "speaker_types", "subcorpus", "CHES", "politicalOrientation"})
-    dir.write(std::string("ParlaMint-taxonomy-") + t + ".xml", "<taxonomy xmlns='http://www.tei-c.org/ns/1.0'/>");
+    dir.write(std::string("ParlaMint-taxonomy-") + t + ".xml",
+              "<taxonomy xmlns='http://www.tei-c.org/ns/1.0'/>");
   dir.write("ParlaMint-GB-listPerson.xml", kGbListPerson);
   dir.write("ParlaMint-GB-listOrg.xml", kGbListOrg);
   dir.write("2017/ParlaMint-GB_2017-09-07-commons.xml", test::read(tei_dir() + kGbSession));
@@ -78,14 +89,17 @@ BOOST_AUTO_TEST_CASE(parlamint_gb_session_has_four_speeches_by_four_mps_named_by
   BOOST_REQUIRE_EQUAL(r.documents.size(), 1u);
   const Document& d = r.documents[0];
   BOOST_TEST(d.id == "ParlaMint-GB_2017-09-07-commons");
-  BOOST_TEST(d.title == "Great Britain parliamentary corpus ParlaMint-GB, Commons, 2017-09-07 [ParlaMint SAMPLE]");
+  BOOST_TEST(d.title ==
+             "Great Britain parliamentary corpus ParlaMint-GB, Commons, 2017-09-07 [ParlaMint SAMPLE]");
   BOOST_TEST(d.session == "Minutes of the House of Commons, Daily Session 2017-09-07");
-  BOOST_TEST(d.event == "Great Britain parliamentary corpus ParlaMint-GB [ParlaMint SAMPLE]");  // from the root
+  BOOST_TEST(d.event ==
+             "Great Britain parliamentary corpus ParlaMint-GB [ParlaMint SAMPLE]");  // from the root
   BOOST_TEST(d.date == "2017-09-07");
   BOOST_TEST(d.lang == "en");
   BOOST_TEST(d.type == "transcript");
   // ParlaMint-GB-listPerson.xml is not in corpus-real: the ids stand in, without '#'.
-  BOOST_TEST(speaker_names(d) == (std::vector<std::string>{"StephenKinnock", "DavidDavis", "RobertBlackman", "MarcusJones"}),
+  BOOST_TEST(speaker_names(d) ==
+                 (std::vector<std::string>{"StephenKinnock", "DavidDavis", "RobertBlackman", "MarcusJones"}),
              boost::test_tools::per_element());
   std::set<std::string> speeches;
   std::size_t segs = 0;
@@ -99,7 +113,8 @@ BOOST_AUTO_TEST_CASE(parlamint_gb_session_has_four_speeches_by_four_mps_named_by
   BOOST_TEST(d.paragraphs[0].kind == "heading");
   BOOST_TEST(d.paragraphs[0].text == "Membership of the European Economic Area");
   BOOST_TEST(d.paragraphs[1].anchor == "ParlaMint-GB_2017-09-07-commons.seg1");
-  BOOST_TEST(d.paragraphs[2].text.rfind("The United Kingdom will no longer participate in the EEA agreement", 0) == 0);
+  BOOST_TEST(d.paragraphs[2].text.rfind("The United Kingdom will no longer participate in the EEA agreement",
+                                        0) == 0);
   BOOST_TEST(d.paragraphs[7].kind == "note");
   BOOST_TEST(d.paragraphs[7].text == "House adjourned.");
 }
@@ -119,7 +134,8 @@ BOOST_AUTO_TEST_CASE(with_the_person_list_available_speakers_get_names_and_parti
   // The session alone finds the root next to it and the root's included person list.
   auto alone = convert_file(dir / "2017/ParlaMint-GB_2017-09-07-commons.xml", ConvertOptions{});
   const Document& d = alone.documents.at(0);
-  BOOST_TEST(speaker_names(d) == (std::vector<std::string>{"StephenKinnock", "David Davis", "RobertBlackman", "Marcus Jones"}),
+  BOOST_TEST(speaker_names(d) == (std::vector<std::string>{"StephenKinnock", "David Davis", "RobertBlackman",
+                                                           "Marcus Jones"}),
              boost::test_tools::per_element());
   BOOST_TEST(d.speakers[1].affiliation == "Conservative Party");
   BOOST_TEST(d.paragraphs[2].speaker == "David Davis");
@@ -142,8 +158,10 @@ BOOST_AUTO_TEST_CASE(siparl_session_resolves_speakers_and_parties_through_the_co
   BOOST_TEST(d.lang == "sl");
   BOOST_TEST(d.date == "1998-11-25");
   BOOST_TEST(d.title ==
-             "Verbatim record of the session of the working bodies of the National Assembly of the Republic of Slovenia [siParl]");
-  BOOST_TEST(d.extra.at("title@sl") == "Dobesedni zapis seje delovnih teles Državnega zbora Republike Slovenije [siParl]");
+             "Verbatim record of the session of the working bodies of the National Assembly of the Republic "
+             "of Slovenia [siParl]");
+  BOOST_TEST(d.extra.at("title@sl") ==
+             "Dobesedni zapis seje delovnih teles Državnega zbora Republike Slovenije [siParl]");
   BOOST_TEST(d.session.rfind("Komisija po zakonu o nezdružljivosti", 0) == 0);
   BOOST_REQUIRE(!d.speakers.empty());
   BOOST_TEST(d.speakers[0].name == "Rafael Kužnik");
@@ -177,7 +195,8 @@ BOOST_AUTO_TEST_CASE(siparl_root_converts_its_sessions_once_the_missing_one_is_d
   test::TempDir dir;
   for (const char* s : {"SDT2/KPZONOJFSPD-Redna-021-1998-11-25.xml", "SDT2/OZKSIS-Redna-034-2000-05-18.xml"})
     dir.write(s, test::read(tei_dir() + "/siParl2.0/" + s));
-  std::string text = replace(test::read(root), "<xi:include href=\"SDT2/OZKGIP-Redna-025-1998-12-08.xml\"/>", "");
+  std::string text =
+      replace(test::read(root), "<xi:include href=\"SDT2/OZKGIP-Redna-025-1998-12-08.xml\"/>", "");
   auto r = convert_file(dir.write("SDT2-sample.xml", text), ConvertOptions{});
   BOOST_REQUIRE_EQUAL(r.documents.size(), 2u);
   BOOST_TEST(r.documents[0].id == "KPZONOJFSPD-Redna-021-1998-11-25");
@@ -191,14 +210,16 @@ BOOST_AUTO_TEST_CASE(embedded_tei_in_a_corpus_and_role_categories_as_speakers,
                      *boost::unit_test::precondition(test::NeedsCorpusReal())) {
   auto ex = convert_file(tei_dir() + "/examples/Parla-CLARIN-Exemplar.xml", ConvertOptions{});
   BOOST_REQUIRE_EQUAL(ex.documents.size(), 1u);
-  BOOST_TEST(speaker_names(ex.documents[0]) ==
-                 (std::vector<std::string>{"Milan Kučan", "Doe John", "Boris Johnson", "Jeremy Bernard Corbyn"}),
-             boost::test_tools::per_element());
+  BOOST_TEST(
+      speaker_names(ex.documents[0]) ==
+          (std::vector<std::string>{"Milan Kučan", "Doe John", "Boris Johnson", "Jeremy Bernard Corbyn"}),
+      boost::test_tools::per_element());
   auto akn = convert_file(tei_dir() + "/examples/AkomaNtosoKE-Example.xml", ConvertOptions{});
   const Document& d = akn.documents.at(0);
   BOOST_TEST(d.lang == "en");  // xml:lang="eng"
   std::vector<std::string> names = speaker_names(d);
-  BOOST_TEST((std::find(names.begin(), names.end(), "Mr. Speaker") != names.end()));  // who="#speaker": a role
+  BOOST_TEST(
+      (std::find(names.begin(), names.end(), "Mr. Speaker") != names.end()));  // who="#speaker": a role
   std::size_t utterances = 0;
   for (const auto& p : d.paragraphs) utterances += !p.speaker.empty();
   BOOST_TEST(utterances >= 11u);
@@ -211,14 +232,17 @@ BOOST_AUTO_TEST_SUITE(xinclude)
 namespace {
 
 std::string corpus_including(const std::string& href, const std::string& extra = "") {
-  return "<teiCorpus xmlns='http://www.tei-c.org/ns/1.0' xmlns:xi='http://www.w3.org/2001/XInclude' xml:lang='en'>"
+  return "<teiCorpus xmlns='http://www.tei-c.org/ns/1.0' xmlns:xi='http://www.w3.org/2001/XInclude' "
+         "xml:lang='en'>"
          "<teiHeader><fileDesc><titleStmt><title>C</title></titleStmt></fileDesc></teiHeader>"
-         "<xi:include href='" + href + "'>" + extra + "</xi:include></teiCorpus>";
+         "<xi:include href='" +
+         href + "'>" + extra + "</xi:include></teiCorpus>";
 }
 
 const char* kSession =
     "<TEI xmlns='http://www.tei-c.org/ns/1.0' xml:id='s1' xml:lang='en'><teiHeader><fileDesc><titleStmt>"
-    "<title>Session one</title></titleStmt></fileDesc></teiHeader><text><body><u who='#x'><seg>Hello.</seg></u>"
+    "<title>Session one</title></titleStmt></fileDesc></teiHeader><text><body><u "
+    "who='#x'><seg>Hello.</seg></u>"
     "</body></text></TEI>";
 
 }  // namespace
@@ -233,8 +257,9 @@ BOOST_AUTO_TEST_CASE(an_include_in_a_subfolder_is_read) {
 
 BOOST_AUTO_TEST_CASE(a_symbolic_link_out_of_the_folder_is_refused) {
   test::TempDir outside, dir;
-  std::string secret = outside.write("secret.xml", "<TEI xmlns='http://www.tei-c.org/ns/1.0'><text><body><p>SECRET-CONTENT"
-                                                   "</p></body></text></TEI>");
+  std::string secret = outside.write("secret.xml",
+                                     "<TEI xmlns='http://www.tei-c.org/ns/1.0'><text><body><p>SECRET-CONTENT"
+                                     "</p></body></text></TEI>");
   BOOST_REQUIRE(::symlink(secret.c_str(), (dir / "link.xml").c_str()) == 0);
   std::string path = dir.write("corpus.xml", corpus_including("link.xml"));
   std::string e = error_of(path);
@@ -246,7 +271,8 @@ BOOST_AUTO_TEST_CASE(a_symbolic_link_out_of_the_folder_is_refused) {
 BOOST_AUTO_TEST_CASE(absolute_paths_urls_and_cycles_are_refused) {
   test::TempDir dir;
   std::string abs = dir.write("abs.xml", corpus_including("/etc/hostname"));
-  BOOST_TEST(error_of(abs).find("unsafe: " + abs + ": xi:include href=\"/etc/hostname\"") == 0, error_of(abs));
+  BOOST_TEST(error_of(abs).find("unsafe: " + abs + ": xi:include href=\"/etc/hostname\"") == 0,
+             error_of(abs));
   std::string file_url = dir.write("url.xml", corpus_including("file:///etc/passwd"));
   BOOST_TEST(error_of(file_url).find("is a URL") != std::string::npos, error_of(file_url));
   std::string encoded = dir.write("enc.xml", corpus_including("sub/%2E%2E/%2E%2E/x.xml"));

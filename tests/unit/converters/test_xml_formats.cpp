@@ -21,7 +21,9 @@ using namespace tongwen;
 
 namespace {
 
-std::string real(const std::string& rel) { return test::corpus_real() + "/" + rel; }
+std::string real(const std::string& rel) {
+  return test::corpus_real() + "/" + rel;
+}
 
 const Document* by_id(const std::vector<Document>& docs, const std::string& id) {
   for (const auto& d : docs)
@@ -137,13 +139,14 @@ BOOST_AUTO_TEST_CASE(wmt_docs_keep_domain_collection_and_sentences,
 
 BOOST_AUTO_TEST_CASE(unnamed_references_get_numbered_ids_and_system_outputs_are_ignored) {
   test::TempDir dir;
-  std::string path = dir.write("t.xml",
-                               "<?xml version='1.0' encoding='utf-8'?>\n<dataset id='ds'><collection id='c'>"
-                               "<doc id='ecommerce_1' origlang='zh'><src lang='zh'><p><seg id='1'>好评</seg></p>"
-                               "<p><seg id='2'>物流很快</seg></p></src>"
-                               "<ref lang='en'><p><seg id='1'>Good</seg></p><p><seg id='2'>Fast delivery</seg></p></ref>"
-                               "<ref lang='en'><p><seg id='1'>Nice</seg></p><p><seg id='2'>Quick shipping</seg></p></ref>"
-                               "<hyp system='mt'><p><seg id='1'>machine</seg></p></hyp></doc></collection></dataset>\n");
+  std::string path =
+      dir.write("t.xml",
+                "<?xml version='1.0' encoding='utf-8'?>\n<dataset id='ds'><collection id='c'>"
+                "<doc id='ecommerce_1' origlang='zh'><src lang='zh'><p><seg id='1'>好评</seg></p>"
+                "<p><seg id='2'>物流很快</seg></p></src>"
+                "<ref lang='en'><p><seg id='1'>Good</seg></p><p><seg id='2'>Fast delivery</seg></p></ref>"
+                "<ref lang='en'><p><seg id='1'>Nice</seg></p><p><seg id='2'>Quick shipping</seg></p></ref>"
+                "<hyp system='mt'><p><seg id='1'>machine</seg></p></hyp></doc></collection></dataset>\n");
   auto r = convert_file(path, ConvertOptions{});
   BOOST_REQUIRE_EQUAL(r.documents.size(), 3u);
   BOOST_TEST(r.documents[1].id == "wmt-ecommerce_1-en");
@@ -156,8 +159,9 @@ BOOST_AUTO_TEST_CASE(unnamed_references_get_numbered_ids_and_system_outputs_are_
 
 BOOST_AUTO_TEST_CASE(a_doc_without_source_is_an_error_naming_the_doc) {
   test::TempDir dir;
-  std::string path = dir.write("t.xml", "<dataset id='ds'><collection id='c'>\n<doc id='d9'><ref lang='en'>"
-                                        "<p><seg id='1'>x</seg></p></ref></doc></collection></dataset>");
+  std::string path = dir.write("t.xml",
+                               "<dataset id='ds'><collection id='c'>\n<doc id='d9'><ref lang='en'>"
+                               "<p><seg id='1'>x</seg></p></ref></doc></collection></dataset>");
   std::string e = error_of([&] { convert_file(path, ConvertOptions{}); });
   BOOST_TEST(e.rfind("missing_field: " + path + ": ", 0) == 0, e);
   BOOST_TEST(e.find("<doc id=\"d9\"> at line 2 has no <src>") != std::string::npos, e);
@@ -198,7 +202,8 @@ BOOST_AUTO_TEST_CASE(tico19_units_become_aligned_documents_per_source_document_a
   BOOST_REQUIRE(cmu);
   BOOST_TEST(cmu->paragraphs[0].anchor == "CMU_1:1");
   BOOST_TEST(cmu->paragraphs[0].text == "这些症状已持续多长时间？");
-  BOOST_TEST(cmu->extra.at("note") == "http://www.speech.cs.cmu.edu/haitian/text/1600_medical_domain_sentences.en");
+  BOOST_TEST(cmu->extra.at("note") ==
+             "http://www.speech.cs.cmu.edu/haitian/text/1600_medical_domain_sentences.en");
   const Document* wiki = by_id(r.documents, "tmx-all-en-zh-wiki-9-en");
   BOOST_REQUIRE(wiki);
   BOOST_TEST(wiki->title == "Coronavirus disease 2019");
@@ -210,15 +215,20 @@ BOOST_AUTO_TEST_CASE(tongwen_properties_override_the_tuid_grouping) {
   test::TempDir dir;
   std::string path = dir.write(
       "export.tmx",
-      "<?xml version='1.0' encoding='UTF-8'?>\n<tmx version='1.4'><header srclang='zh-Hans' segtype='paragraph'/><body>"
+      "<?xml version='1.0' encoding='UTF-8'?>\n<tmx version='1.4'><header srclang='zh-Hans' "
+      "segtype='paragraph'/><body>"
       "<tu tuid='x:1'><prop type='x-tongwen-date'>2023-05-17</prop>"
-      "<tuv xml:lang='zh-Hans'><prop type='x-tongwen-doc'>2023-wang-ai-zh</prop><prop type='x-tongwen-speaker'>王建国</prop>"
+      "<tuv xml:lang='zh-Hans'><prop type='x-tongwen-doc'>2023-wang-ai-zh</prop><prop "
+      "type='x-tongwen-speaker'>王建国</prop>"
       "<prop type='x-tongwen-title'>人工智能治理</prop><seg>第一段。</seg></tuv>"
-      "<tuv xml:lang='en'><prop type='x-tongwen-doc'>2023-wang-ai-en</prop><prop type='x-tongwen-speaker'>Wang Jianguo</prop>"
-      "<prop type='x-tongwen-title'>AI governance</prop><seg>First <bpt i='1'>&lt;b&gt;</bpt>paragraph<ept i='1'>&lt;/b&gt;</ept>.</seg></tuv></tu>"
+      "<tuv xml:lang='en'><prop type='x-tongwen-doc'>2023-wang-ai-en</prop><prop "
+      "type='x-tongwen-speaker'>Wang Jianguo</prop>"
+      "<prop type='x-tongwen-title'>AI governance</prop><seg>First <bpt i='1'>&lt;b&gt;</bpt>paragraph<ept "
+      "i='1'>&lt;/b&gt;</ept>.</seg></tuv></tu>"
       "<tu tuid='x:2'><prop type='x-tongwen-anchor'>p2</prop>"
       "<tuv xml:lang='zh-Hans'><prop type='x-tongwen-doc'>2023-wang-ai-zh</prop><seg>第二段。</seg></tuv>"
-      "<tuv xml:lang='en'><prop type='x-tongwen-doc'>2023-wang-ai-en</prop><seg>Second paragraph.</seg></tuv></tu>"
+      "<tuv xml:lang='en'><prop type='x-tongwen-doc'>2023-wang-ai-en</prop><seg>Second "
+      "paragraph.</seg></tuv></tu>"
       "<tu><prop type='x-tongwen-doc'>panel-7</prop><prop type='x-tongwen-speaker'>Li Na</prop>"
       "<tuv xml:lang='zh-Hans'><seg>开放科学</seg></tuv><tuv xml:lang='en'><seg>Open science</seg></tuv></tu>"
       "</body></tmx>\n");
@@ -264,18 +274,22 @@ struct UdhrCase {
   const char* author;
   const char* article_pattern;  // a heading of an article
 };
-std::ostream& operator<<(std::ostream& o, const UdhrCase& c) { return o << c.file; }
+std::ostream& operator<<(std::ostream& o, const UdhrCase& c) {
+  return o << c.file;
+}
 
 const UdhrCase kUdhr[] = {
     {"udhr-cmn_hans.html", "世界人权宣言", "zh-Hans", "联合国大会", "^第[一二三四五六七八九十]+条$"},
     {"udhr-cmn_hant.html", "世界人權宣言", "zh-Hant", "聯合國大會", "^第[一二三四五六七八九十]+條$"},
-    {"udhr-eng.html", "Universal Declaration of Human Rights", "en", "United Nations General Assembly", "^Article [0-9]+$"},
+    {"udhr-eng.html", "Universal Declaration of Human Rights", "en", "United Nations General Assembly",
+     "^Article [0-9]+$"},
 };
 
 }  // namespace
 
 BOOST_TEST_DECORATOR(*boost::unit_test::precondition(test::NeedsCorpusReal()))
-BOOST_DATA_TEST_CASE(udhr_pages_give_title_author_language_and_thirty_articles, boost::unit_test::data::make(kUdhr), c) {
+BOOST_DATA_TEST_CASE(udhr_pages_give_title_author_language_and_thirty_articles,
+                     boost::unit_test::data::make(kUdhr), c) {
   auto r = convert_file(real(std::string("office/") + c.file), ConvertOptions{});
   BOOST_TEST(r.format == "html");
   BOOST_REQUIRE_EQUAL(r.documents.size(), 1u);
@@ -284,7 +298,8 @@ BOOST_DATA_TEST_CASE(udhr_pages_give_title_author_language_and_thirty_articles, 
   BOOST_TEST(d.lang == c.lang);
   BOOST_REQUIRE_EQUAL(d.speakers.size(), 1u);
   BOOST_TEST(d.speakers[0].name == c.author);
-  BOOST_TEST(d.topics == (std::vector<std::string>{"human rights", "United Nations"}), boost::test_tools::per_element());
+  BOOST_TEST(d.topics == (std::vector<std::string>{"human rights", "United Nations"}),
+             boost::test_tools::per_element());
   std::regex article(c.article_pattern);
   int articles = 0;
   for (const auto& p : d.paragraphs)
@@ -310,12 +325,14 @@ BOOST_AUTO_TEST_CASE(government_work_reports_keep_title_author_and_paragraphs,
 
 BOOST_AUTO_TEST_CASE(legacy_html_without_a_charset_is_detected,
                      *boost::unit_test::precondition(test::NeedsCorpusReal())) {
-  auto gb = convert_file(real("legacy-encodings/chardet-tests/GB2312/_mozilla_bug171813_text.html"), ConvertOptions{});
+  auto gb = convert_file(real("legacy-encodings/chardet-tests/GB2312/_mozilla_bug171813_text.html"),
+                         ConvertOptions{});
   BOOST_TEST(gb.format == "html");
   BOOST_TEST(gb.documents.at(0).source.encoding == "GB18030");
   BOOST_TEST(gb.documents.at(0).paragraphs.at(0).text == "搜狐在线");
-  auto b5 = convert_file(real("legacy-encodings/chardet-tests/Big5/_chromium_Big5_with_no_encoding_specified.html"),
-                         ConvertOptions{});
+  auto b5 =
+      convert_file(real("legacy-encodings/chardet-tests/Big5/_chromium_Big5_with_no_encoding_specified.html"),
+                   ConvertOptions{});
   const Document& d = b5.documents.at(0);
   BOOST_TEST(d.source.encoding == "Big5");
   BOOST_TEST(d.lang == "zh-Hant");
@@ -323,8 +340,9 @@ BOOST_AUTO_TEST_CASE(legacy_html_without_a_charset_is_detected,
   BOOST_REQUIRE_EQUAL(d.paragraphs.size(), 4u);  // text directly in <body>, split at blank lines
   BOOST_TEST(d.paragraphs[0].text.rfind("台北看守所昨天抽查前總統陳水扁的房舍", 0) == 0);
   // An XHTML page saved as .xml is still HTML.
-  auto x = convert_file(real("legacy-encodings/chardet-tests/GB2312/_chromium_gb18030_with_no_encoding_specified.html.xml"),
-                        ConvertOptions{});
+  auto x = convert_file(
+      real("legacy-encodings/chardet-tests/GB2312/_chromium_gb18030_with_no_encoding_specified.html.xml"),
+      ConvertOptions{});
   BOOST_TEST(x.format == "html");
   BOOST_TEST(x.documents.at(0).title == "中国制造的领军者3名");
 }
@@ -354,8 +372,8 @@ BOOST_AUTO_TEST_CASE(page_chrome_is_dropped_and_metadata_and_languages_kept) {
   BOOST_TEST(d.date == "2023-05-17");
   std::vector<std::string> texts;
   for (const auto& p : d.paragraphs) texts.push_back(p.text);
-  BOOST_TEST(texts == (std::vector<std::string>{"Keynote", "First paragraph, same paragraph.", "科技创新是第一动力。",
-                                                "Cell text", "Item one"}),
+  BOOST_TEST(texts == (std::vector<std::string>{"Keynote", "First paragraph, same paragraph.",
+                                                "科技创新是第一动力。", "Cell text", "Item one"}),
              boost::test_tools::per_element());
   BOOST_TEST(d.paragraphs[0].kind == "heading");
   BOOST_TEST(d.paragraphs[2].lang == "zh-Hans");
@@ -366,13 +384,17 @@ BOOST_AUTO_TEST_CASE(a_meta_charset_is_followed_and_a_wrong_one_falls_back_to_de
   test::TempDir dir;
   std::string zh = "朱镕基总理谈科技创新与国际合作的重要意义。";
   std::string gbk = encoding::from_utf8(zh, "GB18030");
-  std::string right = dir.write("gb.html", "<html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'>"
-                                           "<title>t</title></head><body><p>" + gbk + "</p></body></html>");
+  std::string right =
+      dir.write("gb.html",
+                "<html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'>"
+                "<title>t</title></head><body><p>" +
+                    gbk + "</p></body></html>");
   auto r = convert_file(right, ConvertOptions{});
   BOOST_TEST(r.documents.at(0).paragraphs.at(0).text == zh);
   BOOST_TEST(r.documents.at(0).source.encoding == "GB18030");  // 镕 is beyond GB2312
-  std::string wrong = dir.write("wrong.html", "<html><head><meta charset='utf-8'><title>t</title></head><body><p>" + gbk +
-                                                  "</p></body></html>");
+  std::string wrong =
+      dir.write("wrong.html", "<html><head><meta charset='utf-8'><title>t</title></head><body><p>" + gbk +
+                                  "</p></body></html>");
   r = convert_file(wrong, ConvertOptions{});
   BOOST_TEST(r.documents.at(0).paragraphs.at(0).text == zh);
   BOOST_TEST(r.documents.at(0).source.encoding == "GB18030");
@@ -391,13 +413,15 @@ struct FeedCase {
   const char* file;
   const char* encoding;
 };
-std::ostream& operator<<(std::ostream& o, const FeedCase& c) { return o << c.file; }
+std::ostream& operator<<(std::ostream& o, const FeedCase& c) {
+  return o << c.file;
+}
 
 const FeedCase kFeeds[] = {
-    {"GB2312/acnnewswire.net.xml", "GB2312"}, {"GB2312/cnblog.org.xml", "GB2312"},
-    {"GB2312/w3cn.org.xml", "GB2312"},        {"GB2312/2.blog.westca.com.xml", "GB2312"},
-    {"GB2312/jjgod.3322.org.xml", "GB2312"},  {"Big5/sinica.edu.tw.xml", "Big5"},
-    {"Big5/coolloud.org.tw.xml", "Big5"},     {"Big5/blog.worren.net.xml", "Big5"},
+    {"GB2312/acnnewswire.net.xml", "GB2312"},    {"GB2312/cnblog.org.xml", "GB2312"},
+    {"GB2312/w3cn.org.xml", "GB2312"},           {"GB2312/2.blog.westca.com.xml", "GB2312"},
+    {"GB2312/jjgod.3322.org.xml", "GB2312"},     {"Big5/sinica.edu.tw.xml", "Big5"},
+    {"Big5/coolloud.org.tw.xml", "Big5"},        {"Big5/blog.worren.net.xml", "Big5"},
     {"Big5/marilynwu.blogspot.com.xml", "Big5"}, {"Big5/myblog.pchome.com.tw.xml", "Big5"},
 };
 
@@ -458,12 +482,13 @@ BOOST_AUTO_TEST_CASE(feed_items_keep_dates_authors_categories_and_links,
 
 BOOST_AUTO_TEST_CASE(rss_descriptions_lose_their_markup_and_rfc822_dates_become_iso) {
   test::TempDir dir;
-  std::string path = dir.write("news.rss",
-                               "<?xml version='1.0' encoding='UTF-8'?><rss version='2.0'><channel><title>Forum news</title>"
-                               "<item><title>Opening</title><pubDate>Wed, 17 May 2023 09:00:00 +0800</pubDate>"
-                               "<description>&lt;p&gt;First &lt;b&gt;bold&lt;/b&gt; part.&lt;/p&gt;&lt;p&gt;Second."
-                               "&lt;/p&gt;&lt;script&gt;bad()&lt;/script&gt;</description><category>AI</category>"
-                               "<guid>urn:1</guid></item></channel></rss>");
+  std::string path =
+      dir.write("news.rss",
+                "<?xml version='1.0' encoding='UTF-8'?><rss version='2.0'><channel><title>Forum news</title>"
+                "<item><title>Opening</title><pubDate>Wed, 17 May 2023 09:00:00 +0800</pubDate>"
+                "<description>&lt;p&gt;First &lt;b&gt;bold&lt;/b&gt; part.&lt;/p&gt;&lt;p&gt;Second."
+                "&lt;/p&gt;&lt;script&gt;bad()&lt;/script&gt;</description><category>AI</category>"
+                "<guid>urn:1</guid></item></channel></rss>");
   auto r = convert_file(path, ConvertOptions{});
   const Document& d = r.documents.at(0);
   BOOST_TEST(d.date == "2023-05-17");
@@ -542,7 +567,9 @@ struct CliCase {
   const char* encoding;
   const char* languages;  // comma-separated, sorted
 };
-std::ostream& operator<<(std::ostream& o, const CliCase& c) { return o << c.file; }
+std::ostream& operator<<(std::ostream& o, const CliCase& c) {
+  return o << c.file;
+}
 
 const CliCase kCli[] = {
     {"wmt22-generaltest-zh-en/wmttest2022.zh-en.xml", "wmt-xml", "UTF-8", "en,zh-Hans"},
@@ -555,7 +582,8 @@ const CliCase kCli[] = {
 }  // namespace
 
 BOOST_TEST_DECORATOR(*boost::unit_test::precondition(test::NeedsCorpusReal()))
-BOOST_DATA_TEST_CASE(tongwen_convert_prints_format_encoding_and_languages, boost::unit_test::data::make(kCli), c) {
+BOOST_DATA_TEST_CASE(tongwen_convert_prints_format_encoding_and_languages, boost::unit_test::data::make(kCli),
+                     c) {
   auto run = test::run_tongwen({"convert", real(c.file), "--compact"});
   BOOST_REQUIRE_EQUAL(run.exit_code, 0);
   Poco::JSON::Parser parser;
