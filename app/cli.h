@@ -47,6 +47,7 @@ int cmd_ingest(const Global& g, const std::vector<std::string>& argv);
 int cmd_search(const Global& g, const std::vector<std::string>& argv);
 int cmd_serve(const Global& g, const std::vector<std::string>& argv);
 int cmd_convert(const Global& g, const std::vector<std::string>& argv);
+int cmd_align(const Global& g, const std::vector<std::string>& argv);
 int cmd_formats(const Global& g, const std::vector<std::string>& argv);
 int cmd_config(const Global& g, const std::vector<std::string>& argv);
 int cmd_delete(const Global& g, const std::vector<std::string>& argv);

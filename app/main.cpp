@@ -83,6 +83,7 @@ commands:
   search QUERY        search the index and print the hits
   serve               serve the HTTP API and the web page
   convert FILE        print a file converted to the document model (JSON), no index
+  align A B           align two files or two indexed documents (TSV or JSON)
   formats             list the input formats
   delete ID...        remove documents from the index
   config              list every setting with its current value
@@ -143,6 +144,7 @@ int main(int argc, char** argv) {
     if (command == "search") return cmd_search(g, rest);
     if (command == "serve") return cmd_serve(g, rest);
     if (command == "convert") return cmd_convert(g, rest);
+    if (command == "align") return cmd_align(g, rest);
     if (command == "formats") return cmd_formats(g, rest);
     if (command == "delete") return cmd_delete(g, rest);
     if (command == "config") return cmd_config(g, rest);

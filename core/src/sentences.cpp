@@ -178,6 +178,19 @@ class Splitter {
     return b + 1 < e && is_upper_latin(cps_[b]) && cps_[b + 1] == '.';
   }
 
+  // True when the word before the initial that ends at `b` is capitalised (J. K. Rowling, George W.
+  // Bush), unlike "brand X. Now".
+  bool after_name(std::uint32_t begin, std::uint32_t b) const {
+    std::uint32_t e = b;
+    while (e > begin && is_space(cps_[e - 1])) --e;
+    if (e < begin + 2) return false;
+    e -= 2;  // the initial and its full stop
+    while (e > begin && is_space(cps_[e - 1])) --e;
+    std::uint32_t s = e;
+    while (s > begin && !is_space(cps_[s - 1])) --s;
+    return s < e && is_upper_latin(cps_[s]);
+  }
+
   // Last non-space character before `e`, skipping closing quotes.
   char32_t last_before(std::uint32_t b, std::uint32_t e) const {
     while (e > b && (is_space(cps_[e - 1]) || is_closing_or_quote(cps_[e - 1]))) --e;
@@ -203,7 +216,8 @@ class Splitter {
         if (dotted && !lower_dotted && next_upper) merge = true;                                  // U.S. Army
         if (dotted && lower_dotted && (w == U"e.g" || w == U"i.e" || w == U"E.g" || w == U"I.e")) merge = true;
         // J. K. Rowling: an initial followed by another initial (not "brand X. Now ...").
-        if (w.size() == 1 && is_upper_latin(w[0]) && next_upper && next_is_initial(b, next_end)) merge = true;
+        if (w.size() == 1 && is_upper_latin(w[0]) && next_upper && (next_is_initial(b, next_end) || after_name(prev, b)))
+          merge = true;
       }
       char32_t last = last_before(prev, b);
       if ((last == '!' || last == '?') && is_lower_latin(next)) merge = true;  // "Hi!" and left.
@@ -220,6 +234,39 @@ class Splitter {
   }
 
   static bool chinese_side(char32_t c) { return is_cjk(c) || is_cjk_punct(c); }
+
+  static bool is_function_word(const std::u32string& w) {
+    static const char* const kWords[] = {
+        "a",    "an",   "the",  "of",    "to",   "in",    "on",  "at",     "by",     "for",  "from", "with",
+        "and",  "or",   "as",   "about", "into", "than",  "like", "called", "named",  "is",   "was",  "are",
+        "were", "said", "says", "told",  "asked", "dear", "mr",  "mrs",    "ms",     "dr",   "prof", "st",
+        "my",   "your", "his",  "her",   "our",  "their", "its", "this",   "that",   "these", "those", "de",
+        "van",  "von",  "la",   "le",    "du",   "del",   "da",  "di",     "bin",    "al",   "if",   "when",
+        "whom", "who",  "which", "where", "meet", "met",  "see", "saw",    "visit",  "visited", "thank", "thanks"};
+    for (const char* t : kWords) {
+      std::size_t n = std::char_traits<char>::length(t);
+      if (w.size() != n) continue;
+      bool same = true;
+      for (std::size_t i = 0; i < n && same; ++i) same = w[i] == static_cast<char32_t>(t[i]);
+      if (same) return true;
+    }
+    return false;
+  }
+
+  // A weak break at the whitespace run [k, run_end): see the header.
+  bool weak_break(std::uint32_t b, std::uint32_t k, std::uint32_t run_end) const {
+    char32_t left = cps_[k - 1], right = cps_[run_end];
+    bool right_ok = is_upper_latin(right) || right == '[' || right == 0x3010 /* 【 */;
+    if (!right_ok) return false;
+    if (left == ']' || left == ')' || left == 0x3011 || left == '~' || left == ':') return true;
+    if (left >= '0' && left <= '9') return true;
+    if (!is_lower_latin(left)) return false;
+    std::uint32_t s = k - 1;
+    while (s > b && !is_space(cps_[s - 1])) --s;
+    if (!is_lower_latin(cps_[s])) return false;  // "Sunning App": a capitalised word continues a name
+    std::u32string w(cps_.begin() + s, cps_.begin() + k);
+    return !is_function_word(w);
+  }
 
   void split_clauses(std::uint32_t b, std::uint32_t e, BreakKind kind, std::vector<SentenceSpan>& out) const {
     while (b < e && is_space(cps_[b])) ++b;
@@ -240,6 +287,10 @@ class Splitter {
           chinese_side(cps_[r])) {
         push(start, k, kind, out);
         kind = BreakKind::Clause;
+        start = run_end;
+      } else if (weak_break(b, k, run_end)) {
+        push(start, k, kind, out);
+        kind = BreakKind::Weak;
         start = run_end;
       }
       k = run_end;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "tongwen/align.h"
 #include "tongwen/errors.h"
 #include "tongwen/schema.h"
 #include "tongwen/text.h"
@@ -121,6 +122,7 @@ IndexWriter::IndexWriter(const std::string& dir, std::chrono::milliseconds wait)
                                          "\", this program writes \"" + std::string(kSchemaVersion) +
                                          "\": delete the folder and load again");
   }
+  hook_ = align_groups;  // every write path keeps the stored alignments of translation groups current
 }
 
 IndexWriter::~IndexWriter() {

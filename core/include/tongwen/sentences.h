@@ -14,6 +14,12 @@
 //     a clause break (subtitles, transcripts and headlines write a space where prose writes a
 //     comma or a full stop: 有一天， 洛杉矶时报的专栏作家 Steve Lopez走在洛杉矶 大街上). These are
 //     marked Clause, not Sentence, so that a consumer can merge them back.
+//   - Weak breaks: in Latin-script text without the punctuation ICU needs, a lowercase word, a
+//     number, a closing bracket or a colon followed by a capitalised word or an opening bracket
+//     (`Place of origin: Shenzhen, China The dimensions of ...`, `[Authentic Book] History of ...`)
+//     may be a sentence or heading boundary that the writer left unmarked (product lists,
+//     headlines, captions). Function words before a capital (`to Steve`, `of the Red`) are not.
+//     Weak breaks are usually not boundaries; consumers treat them as candidates only.
 #pragma once
 
 #include <cstdint>
@@ -25,8 +31,9 @@ namespace tongwen::text {
 // What separates a span from the one before it.
 enum class BreakKind : std::uint8_t {
   Start = 0,     // the first span of the text
-  Clause = 1,    // a clause break inside a sentence (whitespace next to Chinese)
-  Sentence = 2,  // a sentence break
+  Weak = 1,      // a possible break inside an English sentence (see below); usually not one
+  Clause = 2,    // a clause break inside a sentence (whitespace next to Chinese)
+  Sentence = 3,  // a sentence break
 };
 
 struct SentenceSpan {

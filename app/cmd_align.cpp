@@ -1,0 +1,174 @@
+// `tongwen align A B`: the alignment of two files (converted on the fly) or two indexed documents.
+#include <Poco/File.h>
+#include <Poco/JSON/Array.h>
+
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "cli.h"
+#include "tongwen/align.h"
+#include "tongwen/converter.h"
+#include "tongwen/errors.h"
+#include "tongwen/json.h"
+#include "tongwen/schema.h"
+
+namespace tongwen::cli {
+
+namespace {
+
+const char* kHelp = R"HELP(usage: tongwen align A B [--json | --tsv] [--text]
+
+Aligns two versions of a text: paragraphs, then sentences inside them, with 1-1, 1-2, 2-1, 1-0
+and 0-1 links (and larger ones where a translator merged more), each with a confidence.
+
+A and B are either two files (converted on the fly, nothing is read from or written to the index)
+or two document ids in the index (--data DIR); for ids the alignment stored at ingest is used
+when there is one, otherwise it is computed. Files that hold several documents (a TED set, a WMT
+test set) are paired by translation group, and every pair is printed.
+
+A's document is the source side. Documents whose paragraphs all carry source ids (TED/WMT
+segments, TMX units) are paired by those ids; --text ignores them and aligns from the text.
+
+output:
+  --tsv    (default) one line per sentence link: type, confidence, source sentence(s), target
+           sentence(s); several sentences of one side are joined with " | ". A line
+           "# SOURCE-ID -> TARGET-ID (METHOD)" starts each pair.
+  --json   the alignment object(s): source_id, target_id, languages, method, the sentences of
+           both sides (paragraph, begin, end in code points, text) and the paragraph and sentence
+           links [{src, tgt, type, confidence}]; an array when there are several pairs
+)HELP";
+
+std::string clean(std::string s) {
+  for (char& c : s)
+    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+  return s;
+}
+
+void print_tsv(const Alignment& a, const Document& src, const Document& tgt) {
+  std::cout << "# " << a.source_id << " -> " << a.target_id << " (" << a.method << ")\n";
+  auto side = [](const std::vector<int>& ids, const std::vector<SentenceRef>& refs, const Document& d) {
+    std::string out;
+    for (int k : ids) {
+      if (!out.empty()) out += " | ";
+      out += clean(sentence_text(d, refs[static_cast<std::size_t>(k)]));
+    }
+    return out;
+  };
+  for (const auto& l : a.sentence_links) {
+    std::ostringstream conf;
+    conf << std::fixed << std::setprecision(3) << l.confidence;
+    std::cout << l.type() << '\t' << conf.str() << '\t' << side(l.src, a.source_sentences, src) << '\t'
+              << side(l.tgt, a.target_sentences, tgt) << '\n';
+  }
+}
+
+struct Aligned {
+  Alignment alignment;
+  Document source, target;
+};
+
+// Pairs the documents of two files: one each, or by translation group.
+std::vector<std::pair<Document, Document>> pair_files(std::vector<Document> a, std::vector<Document> b,
+                                                      const std::string& path_a, const std::string& path_b) {
+  std::vector<std::pair<Document, Document>> out;
+  if (a.size() == 1 && b.size() == 1) {
+    out.emplace_back(std::move(a[0]), std::move(b[0]));
+    return out;
+  }
+  std::map<std::string, Document*> by_group;
+  for (auto& d : b) by_group.emplace(d.translation_group, &d);
+  for (auto& d : a) {
+    auto it = by_group.find(d.translation_group);
+    if (it != by_group.end() && it->second->id != d.id) out.emplace_back(d, *it->second);
+  }
+  if (out.empty())
+    throw UserError("bad_parameter", path_a + " and " + path_b + " hold " + std::to_string(a.size()) + " and " +
+                                         std::to_string(b.size()) +
+                                         " documents with no translation group in common: nothing to align");
+  return out;
+}
+
+}  // namespace
+
+int cmd_align(const Global& g, const std::vector<std::string>& argv) {
+  Args a = parse(argv, {}, {"help", "json", "tsv", "text"});
+  if (a.has("help")) {
+    std::cout << kHelp;
+    return kOk;
+  }
+  if (a.positional.size() != 2) throw UsageError("align takes two files or two document ids (see tongwen align --help)");
+  if (a.has("json") && a.has("tsv")) throw UsageError("--json and --tsv exclude each other");
+  Settings s = settings(g);
+  set_alignment_glossary(s.search.glossary);
+  std::shared_ptr<const Lexicon> glossary = alignment_glossary();
+  const std::string& A = a.positional[0];
+  const std::string& B = a.positional[1];
+
+  std::vector<Aligned> results;
+  bool files = Poco::File(A).exists() && Poco::File(B).exists() && Poco::File(A).isFile() && Poco::File(B).isFile();
+  if (files) {
+    ConvertOptions opt;
+    opt.limits = ConvertLimits::from(s);
+    auto pairs = pair_files(convert_file(A, opt).documents, convert_file(B, opt).documents, A, B);
+    for (auto& [src, tgt] : pairs) {
+      AlignOptions ao;
+      ao.ignore_anchors = a.has("text");
+      ao.lexicon = glossary.get();
+      results.push_back(Aligned{align_documents(src, tgt, ao), std::move(src), std::move(tgt)});
+    }
+  } else {
+    if (!Poco::File(s.index_dir()).exists())
+      throw UserError("not_found", "\"" + A + "\" and \"" + B + "\" are not both files, and there is no index at " +
+                                       s.index_dir() + " to look them up as document ids");
+    Xapian::Database db;
+    try {
+      db = Xapian::Database(s.index_dir());
+    } catch (const Xapian::Error& e) {
+      throw EnvironmentError("index", "cannot open index " + s.index_dir() + ": " + e.get_description());
+    }
+    auto load = [&](const std::string& id) {
+      std::string term = std::string(schema::PREFIX_ID) + id;
+      auto it = db.postlist_begin(term);
+      if (it == db.postlist_end(term))
+        throw UserError("not_found", "no file and no indexed document named \"" + id + "\"");
+      return unserialise(db.get_document(*it).get_data());
+    };
+    Document src = load(A), tgt = load(B);
+    std::optional<Alignment> stored = a.has("text") ? std::nullopt : stored_alignment(db, A, B);
+    Alignment al;
+    if (stored) {
+      al = *stored;
+    } else {
+      AlignOptions ao;
+      ao.ignore_anchors = a.has("text");
+      ao.lexicon = glossary.get();
+      bool swapped = false;
+      std::string key = LengthStats::key(src.lang, tgt.lang, &swapped);
+      LengthStats stats = LengthStats::parse(db.get_metadata(key));
+      if (swapped) stats = stats.swapped();
+      ao.stats = &stats;
+      TranslationTable table = TranslationTable::parse(db.get_metadata(translation_table_key(src.lang, tgt.lang)));
+      ao.translations = &table;
+      al = align_documents(src, tgt, ao);
+    }
+    results.push_back(Aligned{std::move(al), std::move(src), std::move(tgt)});
+  }
+
+  if (a.has("json")) {
+    if (results.size() == 1) {
+      std::cout << json_text(alignment_to_object(results[0].alignment, &results[0].source, &results[0].target), true)
+                << "\n";
+    } else {
+      Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
+      for (const auto& r : results) arr->add(alignment_to_object(r.alignment, &r.source, &r.target));
+      std::cout << json_text(arr, true) << "\n";
+    }
+  } else {
+    for (const auto& r : results) print_tsv(r.alignment, r.source, r.target);
+  }
+  return kOk;
+}
+
+}  // namespace tongwen::cli

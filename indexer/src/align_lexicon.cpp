@@ -1,0 +1,201 @@
+// TranslationTable: word translations learned from aligned segments by co-occurrence (Dice).
+#include <xapian.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "tongwen/align.h"
+#include "tongwen/text.h"
+
+namespace tongwen {
+
+namespace {
+
+// English function words: they co-occur with everything and translate to nothing in particular.
+const std::unordered_set<std::string>& stop_words() {
+  static const std::unordered_set<std::string> words = {
+      "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as",
+      "is", "are", "was", "were", "be", "been", "being", "am", "it", "its", "this", "that", "these", "those",
+      "i", "you", "he", "she", "we", "they", "me", "him", "her", "us", "them", "my", "your", "his", "our",
+      "their", "what", "which", "who", "whom", "so", "if", "then", "than", "there", "here", "not", "no",
+      "do", "does", "did", "have", "has", "had", "will", "would", "can", "could", "should", "may", "might",
+      "must", "just", "very", "also", "about", "into", "out", "up", "down", "over", "all", "any", "some",
+      "one", "more", "most", "other", "such", "only", "own", "same", "too", "s", "t", "re", "ll", "ve", "d",
+      "m", "don", "now", "well", "oh", "yeah", "let", "get", "got", "go", "going", "like", "how", "when",
+      "where", "why", "because", "after", "before", "each", "every", "both", "through", "while", "again"};
+  return words;
+}
+
+}  // namespace
+
+std::vector<std::string> TranslationTable::chinese_tokens(std::string_view utf8) {
+  std::string norm = text::Analyzer::instance().normalize(utf8);
+  std::vector<std::string> out;
+  std::string prev;
+  for (std::size_t i = 0; i < norm.size();) {
+    std::size_t start = i;
+    char32_t c = text::next_code_point(norm, i);
+    if (!text::is_cjk(c)) {
+      prev.clear();
+      continue;
+    }
+    std::string ch = norm.substr(start, i - start);
+    out.push_back(ch);
+    if (!prev.empty()) out.push_back(prev + ch);
+    prev = ch;
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::vector<std::string> TranslationTable::english_tokens(std::string_view utf8) {
+  thread_local Xapian::Stem stem("english");
+  std::vector<std::string> out;
+  std::string w;
+  auto flush = [&] {
+    if (w.size() >= 2 && !stop_words().count(w) && !std::isdigit(static_cast<unsigned char>(w[0])))
+      out.push_back(stem(w));
+    w.clear();
+  };
+  for (char ch : utf8) {
+    auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c))
+      w.push_back(static_cast<char>(std::tolower(c)));
+    else
+      flush();
+  }
+  flush();
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+TranslationTable TranslationTable::learn(const std::vector<std::pair<std::string, std::string>>& pairs,
+                                         const LearnOptions& options) {
+  // Token ids, per-segment token sets and marginal counts.
+  std::unordered_map<std::string, int> zid, eid;
+  std::vector<std::string> znames, enames;
+  std::vector<int> zcount, ecount;
+  std::vector<std::vector<int>> zsegs, esegs;
+  zsegs.reserve(pairs.size());
+  esegs.reserve(pairs.size());
+  auto intern = [](std::unordered_map<std::string, int>& ids, std::vector<std::string>& names,
+                   std::vector<int>& count, const std::string& s) {
+    auto [it, added] = ids.emplace(s, static_cast<int>(names.size()));
+    if (added) {
+      names.push_back(s);
+      count.push_back(0);
+    }
+    ++count[static_cast<std::size_t>(it->second)];
+    return it->second;
+  };
+  for (const auto& [zh, en] : pairs) {
+    std::vector<int> z, e;
+    for (const auto& t : chinese_tokens(zh)) z.push_back(intern(zid, znames, zcount, t));
+    for (const auto& t : english_tokens(en)) e.push_back(intern(eid, enames, ecount, t));
+    zsegs.push_back(std::move(z));
+    esegs.push_back(std::move(e));
+  }
+  double n = static_cast<double>(pairs.size());
+  auto usable = [&](int count) {
+    return count >= options.min_pair_count && count <= std::max(3.0, options.max_share * n);
+  };
+  // Joint counts of usable tokens only.
+  std::unordered_map<std::uint64_t, int> joint;
+  for (std::size_t k = 0; k < zsegs.size(); ++k) {
+    for (int z : zsegs[k]) {
+      if (!usable(zcount[static_cast<std::size_t>(z)])) continue;
+      for (int e : esegs[k]) {
+        if (!usable(ecount[static_cast<std::size_t>(e)])) continue;
+        ++joint[(static_cast<std::uint64_t>(z) << 32) | static_cast<std::uint32_t>(e)];
+      }
+    }
+  }
+  std::unordered_map<int, std::vector<std::pair<int, float>>> best;  // z -> (e, dice)
+  for (const auto& [key, c] : joint) {
+    if (c < options.min_pair_count) continue;
+    int z = static_cast<int>(key >> 32), e = static_cast<int>(key & 0xffffffffu);
+    double dice = 2.0 * c / (zcount[static_cast<std::size_t>(z)] + ecount[static_cast<std::size_t>(e)]);
+    if (dice >= options.min_dice) best[z].emplace_back(e, static_cast<float>(dice));
+  }
+  TranslationTable t;
+  for (auto& [z, list] : best) {
+    std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) {
+      return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
+    if (list.size() > static_cast<std::size_t>(options.per_token)) list.resize(static_cast<std::size_t>(options.per_token));
+    auto& out = t.table_[znames[static_cast<std::size_t>(z)]];
+    for (const auto& [e, d] : list) {
+      const std::string& stem = enames[static_cast<std::size_t>(e)];
+      auto [it, added] = t.english_ids_.emplace(stem, static_cast<int>(t.english_.size()));
+      if (added) t.english_.push_back(stem);
+      out.emplace_back(it->second, d);
+      ++t.entries_;
+    }
+  }
+  return t;
+}
+
+std::string TranslationTable::serialise() const {
+  // One line per Chinese token: token TAB stem SPACE weight TAB stem SPACE weight ...
+  std::string out;
+  char buf[32];
+  for (const auto& [z, list] : table_) {
+    out += z;
+    for (const auto& [e, d] : list) {
+      std::snprintf(buf, sizeof buf, " %.3f", static_cast<double>(d));
+      out += '\t' + english_[static_cast<std::size_t>(e)] + buf;
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+TranslationTable TranslationTable::parse(std::string_view data) {
+  TranslationTable t;
+  std::size_t p = 0;
+  while (p < data.size()) {
+    auto nl = data.find('\n', p);
+    std::string_view line = data.substr(p, nl == std::string_view::npos ? std::string_view::npos : nl - p);
+    p = nl == std::string_view::npos ? data.size() : nl + 1;
+    auto tab = line.find('\t');
+    if (tab == std::string_view::npos || tab == 0) continue;
+    std::vector<std::pair<int, float>> list;
+    std::string_view rest = line.substr(tab + 1);
+    while (!rest.empty()) {
+      auto next = rest.find('\t');
+      std::string_view item = rest.substr(0, next);
+      rest = next == std::string_view::npos ? std::string_view() : rest.substr(next + 1);
+      auto sp = item.rfind(' ');
+      if (sp == std::string_view::npos || sp == 0) continue;
+      std::string stem(item.substr(0, sp));
+      float w = std::strtof(std::string(item.substr(sp + 1)).c_str(), nullptr);
+      if (!(w > 0)) continue;
+      auto [it, added] = t.english_ids_.emplace(stem, static_cast<int>(t.english_.size()));
+      if (added) t.english_.push_back(stem);
+      list.emplace_back(it->second, w);
+    }
+    if (list.empty()) continue;
+    t.entries_ += list.size();
+    t.table_[std::string(line.substr(0, tab))] = std::move(list);
+  }
+  return t;
+}
+
+int TranslationTable::english_id(const std::string& stem) const {
+  auto it = english_ids_.find(stem);
+  return it == english_ids_.end() ? -1 : it->second;
+}
+
+const std::vector<std::pair<int, float>>* TranslationTable::translations(const std::string& chinese_token) const {
+  auto it = table_.find(chinese_token);
+  return it == table_.end() ? nullptr : &it->second;
+}
+
+}  // namespace tongwen
