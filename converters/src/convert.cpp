@@ -166,7 +166,10 @@ class Completer {
     for (auto& p : d.paragraphs) {
       if (!p.lang.empty()) continue;
       std::string pl = text::detect_language(p.text);
-      if (pl != "und" && primary(pl) != primary(d.lang)) p.lang = pl;
+      // The script tells Chinese from Latin text, not one Latin-script language from another: a
+      // Slovene paragraph detects as "en", so only a change of script is recorded.
+      bool chinese_doc = primary(d.lang) == "zh", chinese_para = primary(pl) == "zh";
+      if (pl != "und" && chinese_doc != chinese_para && (chinese_para || pl == "en" || chinese_doc)) p.lang = pl;
     }
     if (d.id.empty()) {
       std::string base = slugify(stem_of(name_), 48);

@@ -186,7 +186,12 @@ class TedConverter final : public Converter {
     std::string enc;
     auto doc = xml::parse(in, &enc);
     xmlNode* root = xmlDocGetRootElement(doc.get());
-    if (!xml::is(root, "mteval")) throw ConvertError(in.path, "malformed", "not IWSLT XML: the root element is not <mteval>");
+    // TED is the fallback for .xml that no XML converter recognised: a well-formed document of
+    // another vocabulary is unsupported, not broken.
+    if (!xml::is(root, "mteval"))
+      throw ConvertError(in.path, "unsupported",
+                         "XML with root element <" + std::string(xml::name(root)) +
+                             "> is not a format Tongwen reads (see `tongwen formats`; --format forces one)");
     SetInfo set = find_set(root);
     if (!set.set) throw ConvertError(in.path, "malformed", "no <srcset> or <refset> in <mteval>");
     if (set.lang.empty()) throw ConvertError(in.path, "missing_field", "the set names no language (srclang/trglang)");
