@@ -49,6 +49,7 @@ struct InputFile {
   std::string path;      // as shown in the report and passed to the converter
   std::string absolute;  // identifies the file (its record key)
   MetadataOverrides overrides;
+  std::string manifest_where;         // "m.csv line 7" when a manifest row describes the file
   std::string problem_code, problem;  // set: a failed row without touching the file
 };
 
@@ -562,6 +563,13 @@ class Pipeline {
           remove_owned(stale, rec.path, removed);
         }
         o.ids = ws.put_ids;
+        if (o.ids.size() > 1 && !job.input.overrides.empty()) {
+          // The converters apply a manifest row to a file of one document only (a title or an id
+          // cannot describe many); say so rather than let the row look applied.
+          o.error_code = "manifest_not_applied";
+          o.error = job.input.manifest_where + ": the row's metadata was not applied: " + o.path + " holds " +
+                    std::to_string(o.ids.size()) + " documents (a manifest row describes a file of one document)";
+        }
         rec.encoding = o.encoding;
         rec.languages = o.languages;
         rec.outcome = "ok";
@@ -685,17 +693,20 @@ std::vector<InputFile> gather_inputs(const IngestOptions& options, std::vector<F
       problems.push_back(std::move(o));
     }
     for (auto& row : m.rows) {
+      std::string where = m.file + " line " + std::to_string(row.line);
       auto it = by_abs.find(row.absolute);
       if (it != by_abs.end()) {
         inputs[it->second].overrides = std::move(row.overrides);
+        inputs[it->second].manifest_where = where;
         continue;
       }
       InputFile in;
       in.path = row.path;
       in.absolute = row.absolute;
       in.overrides = std::move(row.overrides);
+      in.manifest_where = where;
+      where += ": ";
       struct stat st {};
-      std::string where = m.file + " line " + std::to_string(row.line) + ": ";
       if (::stat(row.path.c_str(), &st) != 0) {
         in.problem_code = "manifest";
         in.problem = where + "\"" + row.path + "\" does not exist (" + std::strerror(errno) + ")";

@@ -82,13 +82,17 @@ void ReportWriter::write(const FileOutcome& o) {
 Progress::Progress(bool enabled) : Progress(enabled, ::isatty(STDERR_FILENO) != 0) {}
 
 Progress::Progress(bool enabled, bool terminal)
-    : enabled_(enabled), tty_(terminal), last_(std::chrono::steady_clock::now()) {}
+    : enabled_(enabled),
+      tty_(terminal),
+      // A bar shows at once; a plain line only after a few seconds (a short load needs none).
+      last_(std::chrono::steady_clock::now() - (terminal ? std::chrono::hours(1) : std::chrono::hours(0))) {}
 
 void Progress::update(const FileOutcome& o, const IngestProgress& p) {
   if (!enabled_) return;
-  if (o.outcome == "failed") {
+  bool note = !o.error.empty() && (o.outcome == "added" || o.outcome == "updated");
+  if (o.outcome == "failed" || note) {
     if (tty_ && drawn_) std::cerr << "\r\033[K";
-    std::cerr << "failed: " << o.error << "\n";
+    std::cerr << (note ? "note: " : "failed: ") << o.error << "\n";
     drawn_ = false;
   }
   draw(p, p.files_done == p.files_total);

@@ -40,13 +40,28 @@ bool token_matches(const std::string& given, const std::string& expected) {
   return diff == 0 && da.size() == db.size();
 }
 
-// Refuses the request unless it carries the configured bearer token. Runs before the body is read;
-// a refused request's connection is closed rather than drained.
+// Before refusing a request whose body is left unread: reads and drops up to `cap` bytes of it
+// (closing a socket with unread data sends a reset, which can destroy the response on its way to
+// the client), then closes the connection rather than reading on.
+void discard_body(Poco::Net::HTTPServerRequest& req, std::uint64_t cap) {
+  req.response().setKeepAlive(false);
+  try {
+    std::istream& in = req.stream();
+    char buf[16384];
+    std::uint64_t n = 0;
+    while (n < cap && in.read(buf, sizeof buf).gcount() > 0) n += static_cast<std::uint64_t>(in.gcount());
+  } catch (const Poco::Exception&) {
+    // the client went away: nothing to answer
+  }
+}
+
+// Refuses the request unless it carries the configured bearer token. Runs before the body is
+// read: a refused upload is not accepted into memory.
 void authorize(ApiContext& ctx, Poco::Net::HTTPServerRequest& req) {
   if (!ctx.writer) throw EnvironmentError("writes_disabled", "this server does not accept writes");
   const std::string& expected = ctx.settings.server.token;
   if (expected.empty()) {
-    req.response().setKeepAlive(false);
+    discard_body(req, 1 << 20);
     throw UserError("forbidden",
                     "writes are disabled: the server has no token configured (set server.token or TONGWEN_TOKEN)");
   }
@@ -54,7 +69,7 @@ void authorize(ApiContext& ctx, Poco::Net::HTTPServerRequest& req) {
   std::string given;
   if (auth.size() > 7 && Poco::icompare(auth.substr(0, 7), "bearer ") == 0) given = Poco::trim(auth.substr(7));
   if (given.empty() || !token_matches(given, expected)) {
-    req.response().setKeepAlive(false);
+    discard_body(req, 1 << 20);
     throw UserError("unauthorized", given.empty() ? "writes need an Authorization: Bearer <token> header"
                                                   : "the bearer token is not valid");
   }
@@ -92,7 +107,7 @@ class LimitedBuf : public std::streambuf {
 };
 
 [[noreturn]] void too_large(Poco::Net::HTTPServerRequest& req, std::uint64_t mb) {
-  req.response().setKeepAlive(false);  // the rest of the body is left unread
+  discard_body(req, 16ull << 20);  // a modest overshoot still gets its answer
   throw UserError("too_large", "the upload is larger than " + std::to_string(mb) + " MB (server.max_upload_mb)");
 }
 

@@ -39,18 +39,20 @@ std::map<std::string, Row> read_report(const std::string& path) {
 // column and a row naming a missing file.
 struct Folder {
   TempDir dir;
-  std::string good, good2, broken, empty, image, manifest;
+  std::string good, good2, broken, empty, image, pair, manifest;
   Folder() {
     good = dir.write("in/good.en.txt", "title: Open science\nlang: en\n\nOpen science shares data and methods.\n");
     good2 = dir.write("in/sub/good.zh.txt", "title: 开放科学\nlang: zh-Hans\n\n开放科学共享数据和方法。\n");
     broken = dir.write("in/broken.jsonl", "{\"id\":\"b1\",\"title\":\"Fine\",\"text\":\"ok\"}\n{\"id\":\"b2\",\"title\":\n");
     empty = dir.write("in/empty.txt", "");
     image = dir.write("in/picture.png", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16));
+    pair = dir.write("in/pair.jsonl", "{\"id\":\"p1\",\"title\":\"One\",\"text\":\"x\"}\n{\"id\":\"p2\",\"title\":\"Two\",\"text\":\"y\"}\n");
     // RFC 4180: a quoted title with a comma, a doubled quote and a line break; CRLF line ends.
     manifest = dir.write("in/manifest.csv",
                          "\xEF\xBB\xBFpath,Title,speakers,colour\r\n"
                          "good.en.txt,\"Open science, \"\"revisited\"\"\nsecond line\",Ann Lee; Bo Chen,blue\r\n"
-                         "missing.txt,Nothing here,,red\r\n");
+                         "missing.txt,Nothing here,,red\r\n"
+                         "pair.jsonl,A title for two,,\r\n");
   }
 };
 
@@ -63,7 +65,7 @@ BOOST_AUTO_TEST_CASE(the_report_has_one_row_per_input_with_its_outcome_and_messa
   BOOST_TEST(r.exit_code == 1, r.err);  // some files failed
   auto rows = read_report(report);
   std::string missing = f.dir / "in/missing.txt";
-  BOOST_TEST(rows.size() == 7u);  // 5 files + the missing one + the manifest's column problem
+  BOOST_TEST(rows.size() == 8u);  // 6 files + the missing one + the manifest's column problem
   BOOST_TEST(rows[f.good]["outcome"] == "added");
   BOOST_TEST(rows[f.good]["format"] == "text");
   BOOST_TEST(rows[f.good]["languages"] == "en");
@@ -80,6 +82,11 @@ BOOST_AUTO_TEST_CASE(the_report_has_one_row_per_input_with_its_outcome_and_messa
   // line 4: the quoted title above spans two lines
   BOOST_TEST(rows[missing]["error"].find(f.manifest + " line 4") == 0u, rows[missing]["error"]);
   BOOST_TEST(rows[missing]["error"].find("does not exist") != std::string::npos);
+  // A row for a file of several documents cannot apply (the converters apply rows to single
+  // documents): loaded, with a note naming the manifest line.
+  BOOST_TEST(rows[f.pair]["outcome"] == "added");
+  BOOST_TEST(rows[f.pair]["error_code"] == "manifest_not_applied");
+  BOOST_TEST(rows[f.pair]["error"].find(f.manifest + " line 5: ") == 0u, rows[f.pair]["error"]);
   BOOST_TEST(rows[f.manifest]["outcome"] == "failed");
   BOOST_TEST(rows[f.manifest]["error"].find(f.manifest + " line 1: unknown column \"colour\"") == 0u, rows[f.manifest]["error"]);
 
@@ -88,23 +95,24 @@ BOOST_AUTO_TEST_CASE(the_report_has_one_row_per_input_with_its_outcome_and_messa
   std::string stored = snap.data.at(rows[f.good]["ids"]);
   BOOST_TEST(stored.find("Open science, \"revisited\"\nsecond line") != std::string::npos);
   BOOST_TEST(stored.find("Bo Chen") != std::string::npos);
-  BOOST_TEST(snap.doccount == 2u);
+  BOOST_TEST(snap.doccount == 4u);
 
   // The summary on stdout counts outcomes.
   Poco::JSON::Parser parser;
   auto sum = parser.parse(r.out).extract<Poco::JSON::Object::Ptr>();
   auto outcomes = sum->getObject("outcomes");
-  BOOST_TEST(outcomes->getValue<int>("added") == 2);
+  BOOST_TEST(outcomes->getValue<int>("added") == 3);
   BOOST_TEST(outcomes->getValue<int>("failed") == 4);
   BOOST_TEST(outcomes->getValue<int>("skipped") == 1);
-  BOOST_TEST(sum->getValue<int>("documents") == 2);
+  BOOST_TEST(sum->getValue<int>("documents") == 4);
   BOOST_TEST(sum->has("seconds"));
   BOOST_TEST(sum->has("documents_per_second"));
   BOOST_TEST(sum->has("mb_per_second"));
 
   // Progress and failures went to stderr, each failure named.
   BOOST_TEST(r.err.find("failed: " + f.broken + ": line 2") != std::string::npos, r.err);
-  BOOST_TEST(r.err.find("2 added") != std::string::npos, r.err);
+  BOOST_TEST(r.err.find("3 added") != std::string::npos, r.err);
+  BOOST_TEST(r.err.find("note: " + f.manifest + " line 5") != std::string::npos, r.err);
 
   // The same report as JSON Lines.
   std::string jsonl = f.dir / "report.jsonl";
@@ -112,7 +120,7 @@ BOOST_AUTO_TEST_CASE(the_report_has_one_row_per_input_with_its_outcome_and_messa
   auto lines = test::read(jsonl);
   std::size_t n = 0;
   for (std::size_t pos = 0; (pos = lines.find('\n', pos)) != std::string::npos; ++pos) ++n;
-  BOOST_TEST(n == 7u);
+  BOOST_TEST(n == 8u);
   BOOST_TEST(lines.find("\"outcome\":\"unchanged\"") != std::string::npos, lines);
 }
 

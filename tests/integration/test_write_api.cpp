@@ -81,7 +81,7 @@ class Serve {
       os << body;
       std::istream& in = s.receiveResponse(r.headers);
       Poco::StreamCopier::copyToString(in, r.body);
-    } catch (const Poco::Net::NetException&) {
+    } catch (const Poco::Exception&) {
       // The server may answer 413/401 and close before the whole body is sent.
       std::istream& in = s.receiveResponse(r.headers);
       Poco::StreamCopier::copyToString(in, r.body);
