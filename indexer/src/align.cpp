@@ -277,6 +277,46 @@ LengthModel pair_model(const Document& src, const Document& tgt, const Side& s, 
   return swapped ? m.inverse() : m;
 }
 
+// Inside an anchored paragraph pair every sentence has a counterpart (the anchors say the
+// paragraphs are translations): 1-0 and 0-1 links join the link before them (or after them).
+std::vector<DpLink> absorb_indels(std::vector<DpLink> links) {
+  std::vector<DpLink> out;
+  std::vector<DpLink> pending;  // indels before the first real link
+  for (const auto& l : links) {
+    bool indel = l.s0 == l.s1 || l.t0 == l.t1;
+    if (!indel) {
+      DpLink m = l;
+      for (const auto& p : pending) {
+        if (p.s1 > p.s0) m.s0 = std::min(m.s0, p.s0);
+        if (p.t1 > p.t0) m.t0 = std::min(m.t0, p.t0);
+      }
+      pending.clear();
+      out.push_back(m);
+    } else if (!out.empty()) {
+      if (l.s1 > l.s0) out.back().s1 = l.s1;
+      if (l.t1 > l.t0) out.back().t1 = l.t1;
+    } else {
+      pending.push_back(l);
+    }
+  }
+  if (!pending.empty()) {  // no real link at all: one link of everything
+    DpLink m = pending.front();
+    for (const auto& p : pending) {
+      if (p.s1 > p.s0) {
+        m.s0 = m.s1 > m.s0 ? std::min(m.s0, p.s0) : p.s0;
+        m.s1 = std::max(m.s1, p.s1);
+      }
+      if (p.t1 > p.t0) {
+        m.t0 = m.t1 > m.t0 ? std::min(m.t0, p.t0) : p.t0;
+        m.t1 = std::max(m.t1, p.t1);
+      }
+    }
+    m.confidence = 1.0;
+    out.push_back(m);
+  }
+  return out;
+}
+
 // Paragraph links as the connected blocks of paragraphs that sentence links join; paragraphs
 // without sentences become 1-0 or 0-1 links in order.
 std::vector<Link> paragraph_links(const Alignment& a, std::size_t src_paras, std::size_t tgt_paras) {
@@ -578,7 +618,7 @@ Alignment align_documents(const Document& source, const Document& target, const 
       auto [s0, s1] = pl.src.empty() ? std::pair{0, 0} : unit_range(s, pl.src.front(), pl.src.back());
       auto [t0, t1] = pl.tgt.empty() ? std::pair{0, 0} : unit_range(t, pl.tgt.front(), pl.tgt.back());
       if (s1 > s0 && t1 > t0) {
-        add_links(align_units(s, s0, s1, t, t0, t1, model));
+        add_links(absorb_indels(align_units(s, s0, s1, t, t0, t1, model)));
       } else {
         for (int k = s0; k < s1; ++k) add_link(k, k + 1, 0, 0, 1.0);
         for (int k = t0; k < t1; ++k) add_link(0, 0, k, k + 1, 1.0);
