@@ -17,10 +17,15 @@ std::string Document::year() const {
 
 std::vector<std::string_view> Document::searchable_units() const {
   std::vector<std::string_view> units;
-  units.reserve(paragraphs.size() + 2);
+  units.reserve(paragraphs.size() + 2 + 2 * speakers.size());
   units.emplace_back(title);
   if (!description.empty()) units.emplace_back(description);
   for (const auto& p : paragraphs) units.emplace_back(p.text);
+  // Who spoke is part of what a plain search finds ("Wang Jianguo", "清华大学").
+  for (const auto& s : speakers) {
+    units.emplace_back(s.name);
+    if (!s.affiliation.empty()) units.emplace_back(s.affiliation);
+  }
   return units;
 }
 

@@ -14,6 +14,15 @@ using namespace schema;
 
 namespace {
 
+bool has_traditional(std::string_view s) {
+  const auto& a = text::Analyzer::instance();
+  for (std::size_t i = 0; i < s.size();) {
+    char32_t c = text::next_code_point(s, i);
+    if (c <= 0x10FFFF && a.to_simplified(c) != c) return true;
+  }
+  return false;
+}
+
 void add_filter(Xapian::Document& xdoc, const Field& f, const std::string& key) {
   if (!key.empty()) xdoc.add_boolean_term(std::string(f.filter_prefix) + key);
 }
@@ -27,14 +36,11 @@ PreparedDocument prepare_document(const Document& doc, terms::TermWriter& writer
   p.group = doc.translation_group;
   Xapian::Document& x = p.xdoc;
   writer.reset();
-  const auto& analyzer = text::Analyzer::instance();
 
-  // Free text: title (also under S), description and paragraphs in the body.
-  std::string title_norm = analyzer.normalize(doc.title);
-  writer.index_normalized(x, title_norm, "");
-  writer.index_normalized(x, title_norm, find_field("title")->text_prefix);
-  if (!doc.description.empty()) writer.index_text(x, doc.description, "");
-  for (const auto& para : doc.paragraphs) writer.index_text(x, para.text, "");
+  // Free text: every searchable unit in the body (Document::searchable_units: the brute-force
+  // ground truth of the tests scans the same units), the title also under S.
+  writer.index_text(x, doc.title, find_field("title")->text_prefix);
+  for (auto unit : doc.searchable_units()) writer.index_text(x, unit, "");
 
   auto display = [&](const Field& f, const std::string& key, const std::string& value) {
     p.facet_display.emplace_back(facet_display_key(f, key), value);
@@ -143,9 +149,19 @@ bool IndexWriter::put(PreparedDocument&& doc) {
   }
   if (!doc.group.empty()) touched_.insert(doc.group);
   db_.replace_document(id_term, doc.xdoc);
+  // One display form per facet key: the first one seen, except that a Simplified form replaces a
+  // Traditional one (王建國 and 王建国 are one value; the facet shows 王建国).
   for (auto& [key, value] : doc.facet_display) {
-    if (!displayed_.insert(key).second) continue;
-    if (db_.get_metadata(key).empty()) db_.set_metadata(key, value);
+    auto [it, fresh] = display_traditional_.try_emplace(key, false);
+    if (fresh) {
+      std::string current = db_.get_metadata(key);
+      if (current.empty()) db_.set_metadata(key, value);
+      it->second = has_traditional(current.empty() ? value : current);
+    }
+    if (it->second && !has_traditional(value)) {
+      db_.set_metadata(key, value);
+      it->second = false;
+    }
   }
   return existed;
 }

@@ -224,3 +224,34 @@ BOOST_AUTO_TEST_CASE(snippets_mark_the_matched_words) {
     }
   }
 }
+
+BOOST_AUTO_TEST_CASE(a_facet_value_written_in_both_scripts_shows_its_simplified_form) {
+  // corpus/2022 holds a Traditional document whose event and topics are the Simplified documents'
+  // in Traditional script: one value each, displayed in Simplified.
+  auto r = corpus().search().search(SearchRequest{});
+  bool event_2022 = false;
+  for (const auto& [field, values] : r.facets) {
+    for (const auto& v : values) {
+      BOOST_TEST(v.value.find("國際") == std::string::npos, field << ": " << v.value);
+      BOOST_TEST(v.value.find("知識產權") == std::string::npos, field << ": " << v.value);
+      if (field == "event" && v.value == "2022国际科技创新论坛") event_2022 = true;
+    }
+  }
+  BOOST_TEST(event_2022);
+}
+
+BOOST_AUTO_TEST_CASE(a_plain_search_finds_speakers_by_name_and_affiliation) {
+  for (const char* who : {"Wang Jianguo", "王建国", "Sophie Martin"}) {
+    SearchRequest byname;
+    byname.q = who;
+    auto got = corpus().all_ids(byname);
+    std::set<std::string> expected;
+    for (const auto& d : corpus().truth().documents())
+      for (const auto& s : d.speakers)
+        if (s.name == who) expected.insert(d.id);
+    BOOST_TEST_CONTEXT(who) {
+      BOOST_TEST(!expected.empty());
+      for (const auto& id : expected) BOOST_TEST(got.count(id) == 1u, id);
+    }
+  }
+}

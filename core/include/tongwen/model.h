@@ -55,8 +55,8 @@ struct Document {
 
   // The four-digit year of `date`, or "" when there is none.
   std::string year() const;
-  // Title, description and paragraphs: the text that full-text search covers, one string per
-  // unit (the same units the index separates by position gaps).
+  // Title, description, paragraphs, then speakers' names and affiliations: the text that a plain
+  // search covers, one string per unit (the same units the index separates by position gaps).
   std::vector<std::string_view> searchable_units() const;
   // Total length in bytes of the paragraphs' text.
   std::size_t text_bytes() const;

@@ -64,7 +64,7 @@ class IndexWriter {
 
  private:
   Xapian::WritableDatabase db_;
-  std::set<std::string> displayed_;  // facet display keys written in this session
+  std::map<std::string, bool> display_traditional_;  // facet display keys seen: is the stored form Traditional?
   std::set<std::string> touched_;    // translation groups changed since the last commit
   CommitHook hook_;
 };
