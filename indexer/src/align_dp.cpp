@@ -16,6 +16,8 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // A link joins at most this many sentences and this many units (clauses) on each side.
 constexpr int kMaxHard = 3;
 constexpr int kMaxUnits = 32;
+// Transitions whose costs the forward pass keeps for the backward pass (8 bytes each).
+constexpr std::size_t kMaxCachedTransitions = std::size_t{40} << 20;
 
 // Cost parameters (nats). Chosen by measurement on the TED and WMT realignment experiment
 // (tests/integration/test_alignment_quality.cpp); see the README for the figures.
@@ -322,6 +324,11 @@ class Dp {
     back_.assign(cells, {0, 0});
     best_[cell(s0_, t0_)] = 0;
     fwd_[cell(s0_, t0_)] = 0;
+    // The costs of every transition are kept for the backward pass (which would otherwise compute
+    // them all again), up to a memory bound for very long documents.
+    cache_ = cells < std::numeric_limits<std::uint32_t>::max();
+    trans_.clear();
+    trans_off_.assign(cells + 1, 0);
     for (int i1 = s0_; i1 <= s1_; ++i1) {
       int r = i1 - s0_;
       for (int j1 = lo_[r]; j1 <= hi_[r]; ++j1) {
@@ -332,6 +339,15 @@ class Dp {
           std::size_t from = cell(i0, j0);
           if (fwd_[from] == kInf) return;
           double c = cost(i0, i1, j0, j1, ha, hb);
+          if (cache_) {
+            if (trans_.size() >= kMaxCachedTransitions) {
+              cache_ = false;
+              trans_.clear();
+              trans_.shrink_to_fit();
+            } else {
+              trans_.push_back({static_cast<std::uint32_t>(from), static_cast<float>(c)});
+            }
+          }
           double v = best_[from] + c;
           if (v < best) {
             best = v;
@@ -347,6 +363,7 @@ class Dp {
           }
         });
         std::size_t at = cell(i1, j1);
+        if (cache_) trans_off_[at + 1] = trans_.size();
         best_[at] = best;
         back_[at] = {static_cast<std::uint8_t>(ba), static_cast<std::uint8_t>(bb)};
         fwd_[at] = sum > 0 ? -(mx + std::log(sum)) : kInf;
@@ -355,6 +372,10 @@ class Dp {
   }
 
   void backward() {
+    if (cache_) {
+      backward_cached();
+      return;
+    }
     bwd_.assign(static_cast<std::size_t>(off_.back()), kInf);
     bwd_[cell(s1_, t1_)] = 0;
     for (int i0 = s1_; i0 >= s0_; --i0) {
@@ -374,6 +395,32 @@ class Dp {
           }
         });
         bwd_[cell(i0, j0)] = sum > 0 ? -(mx + std::log(sum)) : kInf;
+      }
+    }
+  }
+
+  // Backward sums from the cached transitions: cells in reverse order push their value to their
+  // predecessors (every successor of a cell comes later in row-major order).
+  void backward_cached() {
+    std::size_t cells = static_cast<std::size_t>(off_.back());
+    std::vector<double> mx(cells, -kInf), sum(cells, 0);
+    bwd_.assign(cells, kInf);
+    std::size_t end = cell(s1_, t1_);
+    for (std::size_t c = cells; c-- > 0;) {
+      if (c == end)
+        bwd_[c] = 0;
+      else
+        bwd_[c] = sum[c] > 0 ? -(mx[c] + std::log(sum[c])) : kInf;
+      if (bwd_[c] == kInf) continue;
+      for (std::size_t k = trans_off_[c]; k < trans_off_[c + 1]; ++k) {
+        std::size_t from = trans_[k].first;
+        double u = -(static_cast<double>(trans_[k].second) + bwd_[c]);
+        if (u > mx[from]) {
+          sum[from] = sum[from] * std::exp(mx[from] - u) + 1;
+          mx[from] = u;
+        } else {
+          sum[from] += std::exp(u - mx[from]);
+        }
       }
     }
   }
@@ -427,6 +474,9 @@ class Dp {
   std::vector<double> sim_;
   std::vector<double> best_, fwd_, bwd_;
   std::vector<std::pair<std::uint8_t, std::uint8_t>> back_;
+  bool cache_ = false;
+  std::vector<std::pair<std::uint32_t, float>> trans_;  // (from cell, cost) of incoming transitions
+  std::vector<std::size_t> trans_off_;                  // per cell: its transitions in trans_
   mutable std::vector<Anchor> buf_a_, buf_b_;
 
  public:
