@@ -89,10 +89,10 @@ bool parse_time(std::string_view s, bool vtt, double& out) {
   parts.push_back(cur);
   if (vtt ? (parts.size() < 2 || parts.size() > 3 || frac.size() != 3) : (parts.size() != 3 || frac.empty() || frac.size() > 3))
     return false;
-  double h = parts.size() == 3 ? std::stod(parts[0]) : 0;
   const std::string& m = parts[parts.size() - 2];
   const std::string& sec = parts.back();
-  if (m.size() != 2 || sec.size() != 2 || parts[0].size() > 6) return false;
+  if (m.size() != 2 || sec.size() != 2 || parts[0].size() > 6) return false;  // before stod: no overflow
+  double h = parts.size() == 3 ? std::stod(parts[0]) : 0;
   double mm = std::stod(m), ss = std::stod(sec);
   if (mm >= 60 || ss >= 60) return false;
   while (frac.size() < 3) frac.push_back('0');

@@ -91,6 +91,7 @@ struct IndexSnapshot {
   std::map<std::string, std::string> data;  // id -> stored document
   std::vector<std::string> duplicates;
   std::map<std::string, std::string> records;  // "src:" metadata
+  std::map<std::string, Xapian::docid> docids;  // id -> Xapian's document number
   Xapian::doccount doccount = 0;
 };
 
@@ -102,7 +103,10 @@ inline IndexSnapshot snapshot(const std::string& index_dir) {
   for (auto t = db.allterms_begin(q); t != db.allterms_end(q); ++t) {
     std::string id = (*t).substr(q.size());
     if (t.get_termfreq() != 1) s.duplicates.push_back(id);
-    for (auto p = db.postlist_begin(*t); p != db.postlist_end(*t); ++p) s.data[id] = db.get_document(*p).get_data();
+    for (auto p = db.postlist_begin(*t); p != db.postlist_end(*t); ++p) {
+      s.data[id] = db.get_document(*p).get_data();
+      s.docids[id] = *p;
+    }
   }
   for (auto k = db.metadata_keys_begin("src:"); k != db.metadata_keys_end("src:"); ++k)
     s.records[*k] = db.get_metadata(*k);

@@ -50,7 +50,9 @@ std::string text_doc(const std::string& title, const std::string& body) {
 }
 
 void set_mtime(const std::string& path, long seconds) {
-  struct utimbuf t {seconds, seconds};
+  struct utimbuf t {
+    seconds, seconds
+  };
   BOOST_REQUIRE(::utime(path.c_str(), &t) == 0);
 }
 
@@ -73,7 +75,7 @@ BOOST_AUTO_TEST_CASE(loading_again_reads_converts_and_adds_nothing) {
   Load second = load(s, dir / "in");
   BOOST_TEST(second.summary.outcomes["unchanged"] == 8u);
   BOOST_TEST(second.summary.files == 8u);
-  BOOST_TEST(second.summary.hashed == 0u);     // size and mtime matched: not even read
+  BOOST_TEST(second.summary.hashed == 0u);  // size and mtime matched: not even read
   BOOST_TEST(second.summary.converted == 0u);
   BOOST_TEST(second.summary.documents == 0u);
   for (const auto& [path, row] : second.rows) BOOST_TEST(row.ids == first.rows[path].ids, path);
@@ -177,7 +179,8 @@ BOOST_AUTO_TEST_CASE(prune_removes_the_documents_of_files_that_are_gone) {
 BOOST_AUTO_TEST_CASE(a_failed_file_is_skipped_until_it_changes_unless_retry_failed) {
   TempDir dir;
   dir.write("in/good.txt", text_doc("Good", "Good text."));
-  std::string bad = dir.write("in/bad.jsonl", "{\"id\":\"x1\",\"title\":\"Fine\",\"text\":\"ok\"}\n{\"id\": oops\n");
+  std::string bad =
+      dir.write("in/bad.jsonl", "{\"id\":\"x1\",\"title\":\"Fine\",\"text\":\"ok\"}\n{\"id\": oops\n");
   Settings s = settings_for(dir);
   Load first = load(s, dir / "in");
   BOOST_TEST(first.rows[bad].outcome == "failed");
@@ -200,7 +203,9 @@ BOOST_AUTO_TEST_CASE(a_failed_file_is_skipped_until_it_changes_unless_retry_fail
   BOOST_TEST(third.summary.converted == 1u);
   BOOST_TEST(third.rows[dir / "in/good.txt"].outcome == "unchanged");
 
-  dir.write("in/bad.jsonl", "{\"id\":\"x1\",\"title\":\"Fine\",\"text\":\"ok\"}\n{\"id\":\"x2\",\"title\":\"Fixed\",\"text\":\"ok\"}\n");
+  dir.write("in/bad.jsonl",
+            "{\"id\":\"x1\",\"title\":\"Fine\",\"text\":\"ok\"}\n{\"id\":\"x2\",\"title\":\"Fixed\",\"text\":"
+            "\"ok\"}\n");
   set_mtime(bad, 1700000300);
   Load fixed = load(s, dir / "in");
   BOOST_TEST(fixed.rows[bad].outcome == "added");
@@ -211,7 +216,8 @@ BOOST_AUTO_TEST_CASE(a_file_that_fails_part_way_leaves_none_of_its_documents) {
   TempDir dir;
   std::string big;
   for (int i = 0; i < 60; ++i)
-    big += "{\"id\":\"p" + std::to_string(i) + "\",\"title\":\"Part " + std::to_string(i) + "\",\"text\":\"Record text.\"}\n";
+    big += "{\"id\":\"p" + std::to_string(i) + "\",\"title\":\"Part " + std::to_string(i) +
+           "\",\"text\":\"Record text.\"}\n";
   std::string f = dir.write("in/part.jsonl", big);
   Settings s = settings_for(dir, 7);  // commits land inside the file
   Load first = load(s, dir / "in");
@@ -237,13 +243,37 @@ BOOST_AUTO_TEST_CASE(a_file_that_fails_part_way_leaves_none_of_its_documents) {
   set_mtime(f, 1700000600);
   Load third = load(s, dir / "in");
   BOOST_TEST(third.rows[f].outcome == "failed");
-  BOOST_TEST(third.rows[f].error.find("documents stay in the index") != std::string::npos, third.rows[f].error);
+  BOOST_TEST(third.rows[f].error.find("documents stay in the index") != std::string::npos,
+             third.rows[f].error);
   BOOST_TEST(test::snapshot(s.index_dir()).doccount == 60u);
+}
+
+BOOST_AUTO_TEST_CASE(the_final_index_does_not_depend_on_the_number_of_threads) {
+  TempDir dir;
+  std::size_t docs = test::write_generated_corpus(dir, "in", 11, 6, 20, 80, 40);
+  IngestOptions opt;
+  opt.paths = {dir / "in"};
+  std::vector<test::IndexSnapshot> snaps;
+  for (int threads : {1, 2, 5}) {
+    Settings s = settings_for(dir, 16);
+    s.data_dir = dir / ("data-" + std::to_string(threads));
+    s.ingest.threads = threads;
+    Load l = load(s, opt);
+    BOOST_TEST(l.summary.documents == docs);
+    snaps.push_back(test::snapshot(s.index_dir()));
+  }
+  for (std::size_t i = 1; i < snaps.size(); ++i) {
+    BOOST_TEST((snaps[i].data == snaps[0].data));
+    BOOST_TEST((snaps[i].records == snaps[0].records));
+    BOOST_TEST((snaps[i].docids == snaps[0].docids));  // even Xapian's numbering: applied in input order
+  }
 }
 
 BOOST_AUTO_TEST_CASE(delete_removes_documents_by_id) {
   TempDir dir;
-  dir.write("in/a.jsonl", "{\"id\":\"d1\",\"title\":\"One\",\"text\":\"x\"}\n{\"id\":\"d2\",\"title\":\"Two\",\"text\":\"y\"}\n");
+  dir.write(
+      "in/a.jsonl",
+      "{\"id\":\"d1\",\"title\":\"One\",\"text\":\"x\"}\n{\"id\":\"d2\",\"title\":\"Two\",\"text\":\"y\"}\n");
   auto r = test::run_tongwen({"--data", dir / "data", "ingest", "--quiet", dir / "in"});
   BOOST_REQUIRE(r.exit_code == 0);
   r = test::run_tongwen({"--data", dir / "data", "delete", "d1"});

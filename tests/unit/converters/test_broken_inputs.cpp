@@ -14,6 +14,8 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <map>
+#include <random>
 #include <set>
 #include <sstream>
 #include <streambuf>
@@ -28,7 +30,9 @@ using namespace tongwen;
 
 namespace {
 
-std::string broken_dir() { return test::source_dir() + "/tests/data/broken"; }
+std::string broken_dir() {
+  return test::source_dir() + "/tests/data/broken";
+}
 
 struct Row {
   std::string file, format, kind, substring;
@@ -102,8 +106,10 @@ std::string via_convert_each(const std::string& path, const ConvertOptions& opti
   return failure([&] { convert_file_each(path, options, "", [](Document&&) {}); });
 }
 
-void check_failure(const std::string& got, const std::string& path, const std::string& kind, const std::string& substring) {
-  BOOST_TEST(got.rfind(kind + ": " + path + ": ", 0) == 0, "expected " << kind << " naming " << path << ", got: " << got);
+void check_failure(const std::string& got, const std::string& path, const std::string& kind,
+                   const std::string& substring) {
+  BOOST_TEST(got.rfind(kind + ": " + path + ": ", 0) == 0,
+             "expected " << kind << " naming " << path << ", got: " << got);
   BOOST_TEST(got.find(substring) != std::string::npos, "expected \"" << substring << "\" in: " << got);
 }
 
@@ -171,14 +177,16 @@ BOOST_AUTO_TEST_CASE(expected_tsv_has_four_fields_per_row) {
     BOOST_TEST_CONTEXT(r) {
       BOOST_TEST(!r.kind.empty(), "not four tab-separated fields");
       // Kinds are short identifiers (errors.h lists the common ones; formats may add their own).
-      bool identifier = std::all_of(r.kind.begin(), r.kind.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
+      bool identifier = std::all_of(r.kind.begin(), r.kind.end(),
+                                    [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
       BOOST_TEST(identifier, "kind \"" << r.kind << "\" is not an identifier");
       BOOST_TEST(!r.substring.empty());
     }
   }
 }
 
-BOOST_DATA_TEST_CASE(each_broken_input_fails_with_its_kind_naming_the_file, boost::unit_test::data::make(rows()), row) {
+BOOST_DATA_TEST_CASE(each_broken_input_fails_with_its_kind_naming_the_file,
+                     boost::unit_test::data::make(rows()), row) {
   std::string path = broken_dir() + "/" + row.file;
   ConvertOptions options;
   if (row.format != "-") options.format = row.format;
@@ -272,7 +280,8 @@ BOOST_AUTO_TEST_CASE(a_zip_with_thousands_of_entries_is_refused) {
     Poco::Zip::Compress zip(out, true);
     for (int i = 0; i < 10050; ++i) {
       std::istringstream empty("");
-      zip.addFile(empty, Poco::DateTime(), Poco::Path("word/media/e" + std::to_string(i)), Poco::Zip::ZipCommon::CM_STORE);
+      zip.addFile(empty, Poco::DateTime(), Poco::Path("word/media/e" + std::to_string(i)),
+                  Poco::Zip::ZipCommon::CM_STORE);
     }
     zip.close();
   }
@@ -282,10 +291,12 @@ BOOST_AUTO_TEST_CASE(a_zip_with_thousands_of_entries_is_refused) {
 
 BOOST_AUTO_TEST_CASE(a_pdf_whose_text_exceeds_the_budget_is_refused) {
   test::TempDir dir;
-  std::string path = dir.write("text.pdf", test::text_pdf({"Open science needs shared data.", "A second line of text."}));
+  std::string path =
+      dir.write("text.pdf", test::text_pdf({"Open science needs shared data.", "A second line of text."}));
   auto ok = convert_file(path, ConvertOptions{});
   BOOST_REQUIRE_EQUAL(ok.documents.size(), 1u);
-  BOOST_TEST(ok.documents[0].paragraphs.at(0).text == "Open science needs shared data. A second line of text.");
+  BOOST_TEST(ok.documents[0].paragraphs.at(0).text ==
+             "Open science needs shared data. A second line of text.");
   ConvertOptions tiny;
   tiny.limits.max_unzipped_bytes = 20;
   check_failure(via_convert_file(path, tiny), path, "too_large", "convert.max_unzipped_mb");
@@ -294,7 +305,8 @@ BOOST_AUTO_TEST_CASE(a_pdf_whose_text_exceeds_the_budget_is_refused) {
 BOOST_AUTO_TEST_CASE(deeply_nested_inputs_fail_cleanly) {
   test::TempDir dir;
   // JSON nested 100,000 deep on one line: refused by the parser's depth limit, no stack overflow.
-  std::string deep = "{\"title\": \"x\", \"extra\": " + std::string(100000, '[') + std::string(100000, ']') + "}\n";
+  std::string deep =
+      "{\"title\": \"x\", \"extra\": " + std::string(100000, '[') + std::string(100000, ']') + "}\n";
   std::string jpath = dir.write("deep.jsonl", deep);
   check_failure(via_convert_file(jpath, ConvertOptions{}), jpath, "malformed", "line 1: invalid JSON");
   check_failure(via_convert_each(jpath, ConvertOptions{}), jpath, "malformed", "line 1: invalid JSON");
@@ -303,7 +315,9 @@ BOOST_AUTO_TEST_CASE(deeply_nested_inputs_fail_cleanly) {
   std::ostringstream out;
   {
     Poco::Zip::Compress zip(out, true);
-    std::string xml = "<?xml version=\"1.0\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>";
+    std::string xml =
+        "<?xml version=\"1.0\"?><w:document "
+        "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>";
     for (int i = 0; i < 100000; ++i) xml += "<w:sdt>";
     std::istringstream body(xml);
     zip.addFile(body, Poco::DateTime(), Poco::Path("word/document.xml"));
@@ -314,6 +328,61 @@ BOOST_AUTO_TEST_CASE(deeply_nested_inputs_fail_cleanly) {
   bool named = got.rfind("too_deep: " + dpath + ": word/document.xml: ", 0) == 0 ||
                got.rfind("malformed: " + dpath + ": word/document.xml: ", 0) == 0;
   BOOST_TEST(named, got);
+}
+
+BOOST_AUTO_TEST_CASE(randomly_damaged_docx_pdf_srt_and_jsonl_files_fail_cleanly_or_convert) {
+  // Deterministic mutations (byte flips, truncations, duplicated ranges) of small valid files:
+  // each converts or throws ConvertError; nothing else escapes, nothing crashes (run under ASan).
+  test::TempDir dir;
+  std::map<std::string, std::string> seeds = {
+      {"docx",
+       test::docx_of("<w:p><w:pPr><w:pStyle w:val=\"Heading1\"/></w:pPr><w:r><w:t>标题</w:t></w:r></w:p>"
+                     "<w:p><w:r><w:t xml:space=\"preserve\">Open science </w:t><w:tab/><w:t>needs "
+                     "data.</w:t></w:r></w:p>"
+                     "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>a</w:t></w:r></w:p></w:tc></w:tr></w:tbl>",
+                     "<dc:title>T</dc:title><dc:creator>A</dc:creator>")},
+      {"pdf",
+       test::text_pdf({"Open science needs shared data.", "A second line."}, "/Title (T) /Author (A)")},
+      {"srt",
+       "1\n00:00:01,000 --> 00:00:02,000\nJOHN: Hello there.\n\n2\n00:00:05,000 --> 00:00:06,000\n- Yes.\n- "
+       "No.\n"},
+      {"vtt", "WEBVTT - T\n\nNOTE x\n\nid\n00:01.000 --> 00:02.000\n<v A>Hello <b>there</b>.\n"},
+      {"jsonl",
+       "{\"id\": \"a\", \"title\": \"T\", \"speakers\": [{\"name\": \"A\"}], \"paragraphs\": [\"x\", "
+       "{\"text\": \"y\"}]}\n"
+       "{\"title\": \"U\", \"content\": \"line\\nwrapped\\n\\nnext\", \"year\": \"2020\"}\n"},
+      {"md", "---\ntitle: T\ntags: [a, b]\n---\n\n# H\n\n**x** [y](z) `c`\n\n- item\n"},
+  };
+  std::mt19937 rng(20261125);
+  std::size_t converted = 0, failed = 0;
+  for (const auto& [ext, seed] : seeds) {
+    for (int i = 0; i < 150; ++i) {
+      std::string bytes = seed;
+      int kind = static_cast<int>(rng() % 3);
+      if (kind == 0) {  // flip a few bytes
+        for (int k = 0; k < 1 + static_cast<int>(rng() % 8); ++k)
+          bytes[rng() % bytes.size()] = static_cast<char>(rng() & 0xFF);
+      } else if (kind == 1) {  // truncate
+        bytes.resize(rng() % bytes.size());
+      } else {  // duplicate a range somewhere else
+        std::size_t from = rng() % bytes.size(), len = rng() % 64, to = rng() % bytes.size();
+        bytes.insert(to, bytes.substr(from, len));
+      }
+      std::string path = dir.write("m" + std::to_string(i) + "." + ext, bytes);
+      std::string got = via_convert_file(path, ConvertOptions{});
+      BOOST_TEST(got.find("NOT A ConvertError") == std::string::npos,
+                 ext << " mutation " << i << ": " << got);
+      if (got == "NO ERROR")
+        ++converted;
+      else
+        ++failed;
+      std::string each = via_convert_each(path, ConvertOptions{});
+      BOOST_TEST(each.find("NOT A ConvertError") == std::string::npos,
+                 ext << " mutation " << i << ": " << each);
+    }
+  }
+  BOOST_TEST_MESSAGE("damaged files: " << converted << " converted, " << failed << " refused");
+  BOOST_TEST(failed > 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
