@@ -62,10 +62,10 @@ bool header_key(std::string_view line, std::string& key, std::string& value) {
 }
 
 bool known_key(const std::string& k) {
-  static const char* keys[] = {"title",          "speakers",          "speaker",     "topics",
-                               "topic",          "event",             "session",     "date",
-                               "lang",           "language",          "type",        "id",
-                               "translation-of", "translation-group", "description", "keywords"};
+  static const char* keys[] = {
+      "title",       "speakers", "speaker",  "topics", "topic", "event",          "session",
+      "date",        "lang",     "language", "type",   "id",    "translation-of", "translation-group",
+      "description", "keywords"};
   for (const char* x : keys)
     if (k == x) return true;
   return false;
@@ -123,7 +123,8 @@ std::string strip_inline(const std::string& s) {
     } else if (c == '!' && i + 1 < s.size() && s[i + 1] == '[') {
       // Image: dropped with its alt text ("image", "figure 1" add nothing to search).
       auto close = s.find(']', i + 2);
-      if (close != std::string::npos && close + 1 < s.size() && (s[close + 1] == '(' || s[close + 1] == '[')) {
+      if (close != std::string::npos && close + 1 < s.size() &&
+          (s[close + 1] == '(' || s[close + 1] == '[')) {
         auto end = s.find(s[close + 1] == '(' ? ')' : ']', close + 2);
         if (end != std::string::npos) {
           i = end + 1;
@@ -135,7 +136,8 @@ std::string strip_inline(const std::string& s) {
     } else if (c == '[') {
       // Link: keep the text.
       auto close = s.find(']', i + 1);
-      if (close != std::string::npos && close + 1 < s.size() && (s[close + 1] == '(' || s[close + 1] == '[')) {
+      if (close != std::string::npos && close + 1 < s.size() &&
+          (s[close + 1] == '(' || s[close + 1] == '[')) {
         auto end = s.find(s[close + 1] == '(' ? ')' : ']', close + 2);
         if (end != std::string::npos) {
           out += strip_inline(s.substr(i + 1, close - i - 1));
@@ -224,7 +226,8 @@ std::vector<Paragraph> markdown_blocks(const std::vector<std::string>& lines, st
     Paragraph p;
     p.text = cur_kind == "code" ? join_lines(raw) : join_lines(strip_inline(raw));
     // Removed markup (an image between two words) leaves double spaces.
-    for (auto sp = p.text.find("  "); sp != std::string::npos; sp = p.text.find("  ", sp)) p.text.erase(sp, 1);
+    for (auto sp = p.text.find("  "); sp != std::string::npos; sp = p.text.find("  ", sp))
+      p.text.erase(sp, 1);
     if (cur_kind == "heading") p.kind = "heading";
     if (!p.text.empty()) out.push_back(std::move(p));
     cur.clear();
@@ -267,12 +270,14 @@ std::vector<Paragraph> markdown_blocks(const std::vector<std::string>& lines, st
       }
     }
     // Setext heading: a paragraph line underlined with === or ---.
-    if (!cur.empty() && cur_kind.empty() && cur.size() == 1 && t.find_first_not_of('=') == std::string::npos) {
+    if (!cur.empty() && cur_kind.empty() && cur.size() == 1 &&
+        t.find_first_not_of('=') == std::string::npos) {
       cur_kind = "heading";
       flush();
       continue;
     }
-    if (!cur.empty() && cur_kind.empty() && cur.size() == 1 && t.size() >= 2 && t.find_first_not_of('-') == std::string::npos) {
+    if (!cur.empty() && cur_kind.empty() && cur.size() == 1 && t.size() >= 2 &&
+        t.find_first_not_of('-') == std::string::npos) {
       cur_kind = "heading";
       flush();
       continue;
@@ -334,47 +339,22 @@ std::vector<std::string> cut_long(const std::string& p) {
     std::size_t cut = std::string::npos;
     for (std::string_view end : {"。", "！", "？", ". ", "! ", "? "}) {
       auto q = window.rfind(end, window.size() - end.size());
-      if (q != std::string_view::npos && (cut == std::string::npos || half + q + end.size() > cut)) cut = half + q + end.size();
+      if (q != std::string_view::npos && (cut == std::string::npos || half + q + end.size() > cut))
+        cut = half + q + end.size();
     }
     if (cut == std::string::npos) {
       auto sp = window.rfind(' ');
       cut = sp != std::string_view::npos ? half + sp + 1 : limit;
     }
-    while (cut > start && (static_cast<unsigned char>(p[cut]) & 0xC0) == 0x80) --cut;  // not inside a code point
+    while (cut > start && (static_cast<unsigned char>(p[cut]) & 0xC0) == 0x80)
+      --cut;  // not inside a code point
     out.push_back(trim(std::string_view(p).substr(start, cut - start)));
     start = cut;
   }
   out.push_back(trim(std::string_view(p).substr(start)));
-  out.erase(std::remove_if(out.begin(), out.end(), [](const std::string& s) { return s.empty(); }), out.end());
+  out.erase(std::remove_if(out.begin(), out.end(), [](const std::string& s) { return s.empty(); }),
+            out.end());
   return out;
-}
-
-// Where the first ill-formed UTF-8 sequence is: "line 3, byte 17".
-std::string first_invalid_utf8(std::string_view b) {
-  std::size_t i = 0, line = 1, line_start = 0;
-  while (i < b.size()) {
-    std::size_t at = i;
-    char32_t c = text::next_code_point(b, i);
-    if (c > 0x10FFFF) return "line " + std::to_string(line) + ", byte " + std::to_string(at - line_start + 1);
-    if (c == '\n') {
-      ++line;
-      line_start = i;
-    }
-  }
-  return "?";
-}
-
-// Ill-formed UTF-8 that no legacy Chinese set decodes can still be "valid" UTF-16 (any even
-// number of bytes is): text files without a byte order mark and without NUL bytes are not
-// UTF-16, so that reading is refused rather than indexing mojibake. Invalid UTF-8 is decoded
-// only when a legacy Chinese encoding fits, else refused naming the first bad byte.
-void refuse_unlikely_utf16(const ConvertInput& in, const encoding::Decoded& d) {
-  if (!in.declared_encoding.empty() || d.had_bom) return;
-  if (d.encoding.rfind("UTF-16", 0) != 0 && d.encoding.rfind("UTF-32", 0) != 0) return;
-  if (in.bytes.find('\0') != std::string_view::npos) return;
-  throw ConvertError(in.path, "encoding",
-                     "is not valid UTF-8 (first invalid byte at " + first_invalid_utf8(in.bytes) +
-                         ") and no Chinese legacy encoding fits; declare the encoding if it is another one");
 }
 
 // Speaker turns: "[Name] text" or "【名字】text".
@@ -399,7 +379,8 @@ class TextConverter final : public Converter {
  public:
   std::string_view name() const override { return "text"; }
   std::string_view description() const override {
-    return "Plain text and Markdown with the Tongwen metadata header (title:, speakers:, ...) or front matter";
+    return "Plain text and Markdown with the Tongwen metadata header (title:, speakers:, ...) or front "
+           "matter";
   }
   std::vector<std::string_view> extensions() const override { return {"txt", "text", "md", "markdown"}; }
   int sniff(std::string_view, std::string_view head) const override {
@@ -414,7 +395,6 @@ class TextConverter final : public Converter {
 
   std::vector<Document> convert(const ConvertInput& in) const override {
     auto decoded = encoding::to_utf8(in.bytes, in.declared_encoding, in.path);
-    refuse_unlikely_utf16(in, decoded);
     std::string body = std::move(decoded.text);
     body.erase(std::remove(body.begin(), body.end(), '\r'), body.end());
     std::string lower_path = in.path;
@@ -454,8 +434,9 @@ class TextConverter final : public Converter {
         throw ConvertError(in.path, "missing_field", "the metadata header has no \"title:\" line");
       apply_overrides(d, meta, in.path);
     } else if (fenced) {
-      throw ConvertError(in.path, "malformed",
-                         "line " + std::to_string(first_line + 1) + ": a `---` header is not closed or has no known field");
+      throw ConvertError(
+          in.path, "malformed",
+          "line " + std::to_string(first_line + 1) + ": a `---` header is not closed or has no known field");
     }
 
     std::vector<Paragraph> paras;
@@ -484,7 +465,8 @@ class TextConverter final : public Converter {
       // No title in a header: a Markdown file's first heading, else a short first paragraph.
       auto first = d.paragraphs.begin();
       if (markdown) {
-        auto h = std::find_if(d.paragraphs.begin(), d.paragraphs.end(), [](const Paragraph& p) { return p.kind == "heading"; });
+        auto h = std::find_if(d.paragraphs.begin(), d.paragraphs.end(),
+                              [](const Paragraph& p) { return p.kind == "heading"; });
         if (h != d.paragraphs.end())
           first = h;
         else if (title_from_heading)
@@ -500,15 +482,16 @@ class TextConverter final : public Converter {
     if (title_from_heading && d.title.empty())
       throw ConvertError(in.path, "missing_field", "the front matter has no title and the text no heading");
     if (d.paragraphs.empty())
-      throw ConvertError(in.path, "no_text", has_header ? "has a header but no text after it" : "contains no text");
+      throw ConvertError(in.path, "no_text",
+                         has_header ? "has a header but no text after it" : "contains no text");
     return {std::move(d)};
   }
 
  private:
   // The Tongwen header: `key: value` lines up to the first blank line (or the closing fence), at
   // least one of them a known key. Advances `i` past it.
-  static bool tongwen_header(const ConvertInput& in, const std::vector<std::string>& lines, std::size_t& i, bool fenced,
-                             MetadataOverrides& meta) {
+  static bool tongwen_header(const ConvertInput& in, const std::vector<std::string>& lines, std::size_t& i,
+                             bool fenced, MetadataOverrides& meta) {
     std::string key, value;
     std::size_t j = i;
     bool has_header = false;
@@ -528,7 +511,8 @@ class TextConverter final : public Converter {
                                "type, id, translation-of, translation-group, description)");
       key = canonical_key(key, false);
       if (value.empty())
-        throw ConvertError(in.path, "missing_field", "line " + std::to_string(k + 1) + ": header field \"" + key + "\" is empty");
+        throw ConvertError(in.path, "missing_field",
+                           "line " + std::to_string(k + 1) + ": header field \"" + key + "\" is empty");
       meta[key] = value;
     }
     i = j + (fenced ? 1 : 0);
@@ -536,13 +520,13 @@ class TextConverter final : public Converter {
   }
 
   // Markdown front matter between `---` lines (i is just after the opening one).
-  static bool front_matter(const ConvertInput& in, const std::vector<std::string>& lines, std::size_t& i, Document& d,
-                           MetadataOverrides& meta) {
+  static bool front_matter(const ConvertInput& in, const std::vector<std::string>& lines, std::size_t& i,
+                           Document& d, MetadataOverrides& meta) {
     std::size_t end = i;
     while (end < lines.size() && trim(lines[end]) != "---" && trim(lines[end]) != "...") ++end;
     if (end >= lines.size()) return false;
-    std::string key;         // the current top-level key
-    std::string list;        // its `- item` list so far
+    std::string key;   // the current top-level key
+    std::string list;  // its `- item` list so far
     auto close_key = [&] {
       if (key.empty()) return;
       if (!list.empty()) {
@@ -561,7 +545,8 @@ class TextConverter final : public Converter {
       bool indented = line[0] == ' ' || line[0] == '\t';
       if (t.rfind("- ", 0) == 0 || t == "-") {
         if (key.empty())
-          throw ConvertError(in.path, "malformed", "line " + std::to_string(j + 1) + ": a front matter list item without a key");
+          throw ConvertError(in.path, "malformed",
+                             "line " + std::to_string(j + 1) + ": a front matter list item without a key");
         std::string item = yaml_value(t.substr(1));
         if (!item.empty()) list += (list.empty() ? "" : "; ") + item;
         continue;
@@ -570,7 +555,8 @@ class TextConverter final : public Converter {
       if (indented) continue;  // a nested map (author: {name: ...}) is not Tongwen metadata
       if (!header_key(t, k, value))
         throw ConvertError(in.path, "malformed",
-                           "line " + std::to_string(j + 1) + ": not a front matter line (key: value): \"" + t.substr(0, 40) + "\"");
+                           "line " + std::to_string(j + 1) + ": not a front matter line (key: value): \"" +
+                               t.substr(0, 40) + "\"");
       close_key();
       key = canonical_key(k, true);
       value = yaml_value(value);
@@ -591,6 +577,8 @@ class TextConverter final : public Converter {
 
 }  // namespace
 
-std::unique_ptr<Converter> make_text_converter() { return std::make_unique<TextConverter>(); }
+std::unique_ptr<Converter> make_text_converter() {
+  return std::make_unique<TextConverter>();
+}
 
 }  // namespace tongwen

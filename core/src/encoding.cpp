@@ -3,14 +3,18 @@
 //
 // Decisions, in order: a byte order mark; the encoding the file declares (it must fit the bytes);
 // valid UTF-8 (with HZ-GB-2312, a 7-bit encoding that is also valid ASCII, recognised by its
-// escapes); ICU's detector with the Chinese sets ranked first and EUC-TW added (ICU decodes
-// EUC-TW but does not detect it); strict decoding of each candidate until one fits.
+// escapes); UTF-8 with a few invalid sequences is an error naming the first (not another
+// encoding); ICU's detector with the Chinese sets ranked first and EUC-TW added (ICU decodes
+// EUC-TW but does not detect it); strict decoding of each candidate until one fits and reads as
+// text of its script (UTF-16 without a BOM needs its NUL bytes, a Chinese set mostly common
+// characters, a Western set accented letters inside words).
 //
 // Names recorded (Decoded::encoding): a GB2312 or GBK declaration whose bytes use characters
 // beyond that set is recorded as "GB18030" (ICU's GB18030 converter decodes all three); detected
 // GB-family text is recorded as "GB18030", the superset that chardet and browsers report.
 #include "tongwen/encoding.h"
 
+#include <unicode/uchar.h>
 #include <unicode/ucnv.h>
 #include <unicode/ucsdet.h>
 #include <unicode/ustring.h>
@@ -216,6 +220,108 @@ std::string gb_family(std::string_view bytes) {
   return beyond_gb2312 ? "GBK" : "GB2312";
 }
 
+// Ill-formed UTF-8, counted: how many well-formed multi-byte characters and how many ill-formed
+// sequences, and where the first ill-formed one starts.
+struct Utf8Census {
+  std::size_t multibyte = 0, invalid = 0, first_invalid = std::string_view::npos;
+};
+
+Utf8Census utf8_census(std::string_view b) {
+  Utf8Census c;
+  for (std::size_t i = 0; i < b.size();) {
+    std::size_t at = i;
+    char32_t cp = text::next_code_point(b, i);
+    if (cp > 0x10FFFF) {
+      if (c.invalid++ == 0) c.first_invalid = at;
+    } else if (cp >= 0x80) {
+      ++c.multibyte;
+    }
+  }
+  return c;
+}
+
+// "line 3, byte 17" (both from 1, the byte within its line).
+std::string position_of(std::string_view b, std::size_t at) {
+  std::size_t line = 1, line_start = 0;
+  for (std::size_t i = 0; i < at && i < b.size(); ++i)
+    if (b[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  return "line " + std::to_string(line) + ", byte " + std::to_string(at - line_start + 1);
+}
+
+// UTF-16 without a byte order mark: any even number of bytes decodes, so it is considered only
+// when NUL bytes sit where UTF-16 puts them (the high bytes of ASCII characters: odd offsets in
+// little-endian, even offsets in big-endian), as every text with spaces, digits or line ends has.
+bool utf16_evidence(std::string_view b, bool little_endian) {
+  if (b.size() % 2) return false;
+  std::size_t nul_here = 0, nul_there = 0;
+  for (std::size_t i = 0; i < b.size(); ++i)
+    if (b[i] == '\0') ++(((i % 2 == 1) == little_endian) ? nul_here : nul_there);
+  return nul_here > 0 && nul_there == 0;
+}
+
+// Legacy Chinese text is mostly made of its set's common characters (GB2312 level 1, Big5's
+// frequent characters); misread bytes land anywhere in the set's much larger code space: the share
+// of Han characters (of the first 2,000) that are common must be at least half.
+bool plausible_chinese(std::string_view utf8, bool traditional) {
+  UErrorCode st = U_ZERO_ERROR;
+  ConverterPtr to(ucnv_open(traditional ? "Big5" : "GB2312", &st));
+  if (U_FAILURE(st)) return true;
+  std::size_t han = 0, common = 0;
+  for (std::size_t i = 0; i < utf8.size() && han < 2000;) {
+    std::size_t at = i;
+    char32_t cp = text::next_code_point(utf8, i);
+    if (!text::is_cjk(cp) || cp < 0x3400) continue;
+    ++han;
+    UErrorCode e = U_ZERO_ERROR;
+    UChar units[2];
+    int32_t n = 0;
+    u_strFromUTF8(units, 2, &n, utf8.data() + at, static_cast<int32_t>(i - at), &e);
+    char out[8];
+    int32_t len = ucnv_fromUChars(to.get(), out, sizeof out, units, n, &e);
+    if (U_FAILURE(e) || len != 2) continue;
+    unsigned lead = static_cast<unsigned char>(out[0]), code = lead << 8 | static_cast<unsigned char>(out[1]);
+    common += traditional ? (code >= 0xA440 && code <= 0xC67E) : (lead >= 0xB0 && lead <= 0xD7);
+  }
+  return han == 0 || common * 2 >= han;
+}
+
+// Western single-byte sets read any bytes, so a few stray bytes of broken UTF-8 always "decode".
+// Genuine Western text puts its accented letters inside words (café, Straße) or uses them as
+// one-letter words (à, é), and its other high characters are punctuation (’ “ ” – — … « » °).
+// A word made only of accented letters or symbols (ÿþ, åˆ) is a misreading.
+bool plausible_western(std::string_view utf8) {
+  static const std::u32string punctuation = U"’‘“”„–—…«»°©®™€£§·×¢¥¡¿\u00A0";
+  static const std::u32string one_letter_words = U"àáâãäåèéêëìíîïòóôõöùúûüçñÀÁÂÄÈÉÊÒÓÔÖÙÚÛÜÇÑ";
+  std::size_t i = 0;
+  while (i < utf8.size()) {
+    while (i < utf8.size() && std::isspace(static_cast<unsigned char>(utf8[i]))) ++i;
+    std::u32string high;
+    bool ascii_letter = false;
+    std::size_t letters = 0;
+    while (i < utf8.size() && !std::isspace(static_cast<unsigned char>(utf8[i]))) {
+      char32_t cp = text::next_code_point(utf8, i);
+      if (cp < 0x80) {
+        ascii_letter = ascii_letter || std::isalpha(static_cast<int>(cp));
+        letters += std::isalpha(static_cast<int>(cp)) ? 1 : 0;
+        continue;
+      }
+      if (u_isalpha(static_cast<UChar32>(cp))) {
+        ++letters;
+        high.push_back(cp);
+      } else if (punctuation.find(cp) == std::u32string::npos) {
+        return false;
+      }
+    }
+    if (!high.empty() && !ascii_letter &&
+        !(letters == 1 && one_letter_words.find(high[0]) != std::u32string::npos))
+      return false;
+  }
+  return true;
+}
+
 // HZ-GB-2312 is 7-bit: GB2312 text between "~{" and "~}" escapes. Plain ASCII that merely
 // contains "~{" is not HZ: the escaped runs must decode to Chinese.
 bool looks_like_hz(std::string_view bytes) {
@@ -243,6 +349,7 @@ int rank(const std::string& name) {
 }
 
 constexpr std::size_t kDetectSample = 16 * 1024;
+constexpr int kForced = -1;  // confidence of a candidate the detector did not propose
 
 std::vector<Candidate> detector_candidates(std::string_view bytes) {
   std::vector<Candidate> out;
@@ -377,19 +484,40 @@ Decoded to_utf8(std::string_view bytes, std::string_view declared, const std::st
     d.encoding = "UTF-8";
     return d;
   }
-  // 4. Detection, then strict decoding of the candidates in order: Chinese sets first, then by
+  // 4. Text that is UTF-8 but for a few ill-formed sequences is broken UTF-8, not another
+  // encoding: decoding it as one would index mojibake.
+  Utf8Census census = utf8_census(bytes);
+  if (census.multibyte >= 1 && census.multibyte >= 4 * census.invalid)
+    throw ConvertError(path, "encoding",
+                       "is not valid UTF-8: " + std::to_string(census.invalid) + " invalid byte sequence" +
+                           (census.invalid == 1 ? "" : "s") + ", the first at " +
+                           position_of(bytes, census.first_invalid) + " (the rest is UTF-8)");
+  // 5. Detection, then strict decoding of the candidates in order: Chinese sets first, then by
   // the detector's confidence.
-  std::vector<Candidate> candidates = detector_candidates(bytes);
-  // Always consider the Chinese sets, even when the detector does not name them.
+  std::vector<Candidate> candidates;
+  bool western = false;
+  for (auto& c : detector_candidates(bytes)) {
+    std::string canon = canonical_name(c.name);
+    if (canon == "UTF-16LE" || canon == "UTF-16BE") {
+      if (!utf16_evidence(bytes, canon == "UTF-16LE")) continue;
+    } else if (rank(c.name) == 2) {
+      western = true;  // the detector found Western single-byte text plausible
+    }
+    candidates.push_back(std::move(c));
+  }
+  // Always consider the Chinese sets, even when the detector does not name them (short texts).
+  // A Chinese reading must look like Chinese (plausible_chinese), a Western one like Western text
+  // (plausible_western).
   for (const char* extra : {"GB18030", "Big5", "Big5-HKSCS"}) {
     bool present = false;
     for (const auto& c : candidates) present = present || canonical_name(c.name) == extra;
-    if (!present) candidates.push_back({extra, 10});
+    if (!present) candidates.push_back({extra, kForced});
   }
   if (int conf = euc_tw_confidence(bytes); conf >= 0) candidates.push_back({"EUC-TW", conf});
-  // Western legacy text, the last resort (ISO-8859-1 reads any bytes; binary data is still
-  // refused by the control-character check below).
-  for (const char* western : {"windows-1252", "ISO-8859-1"}) candidates.push_back({western, 1});
+  // Western legacy text, the last resort, only when the detector proposed a Western set
+  // (ISO-8859-1 reads any bytes; binary data is still refused by the control-character check).
+  if (western)
+    for (const char* w : {"windows-1252", "ISO-8859-1"}) candidates.push_back({w, 1});
   std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& x, const Candidate& y) {
     int rx = rank(x.name), ry = rank(y.name);
     return rx != ry ? rx < ry : x.confidence > y.confidence;
@@ -405,12 +533,24 @@ Decoded to_utf8(std::string_view bytes, std::string_view declared, const std::st
       continue;
     }
     if (has_nul_or_controls(out)) continue;
+    bool gb = used == "GB18030" || used == "GB2312" || used == "GBK";
+    bool big5 = used == "Big5" || used == "Big5-HKSCS" || used == "EUC-TW";
+    if ((gb || big5) && !plausible_chinese(out, big5)) continue;
+    if (rank(used) == 2 && !plausible_western(out)) continue;
+    if (rank(used) == 1 && conf < 30) continue;  // Japanese and Korean sets: only when the detector is sure
     if (used == "GB2312" || used == "GBK") used = "GB18030";
     d.text = strip_bom_utf8(std::move(out));
     d.encoding = used;
-    d.confidence = conf;
+    d.confidence = conf == kForced ? 10 : conf;
     return d;
   }
+  // A few bad bytes in text, not binary data: say where the first is.
+  if (census.invalid > 0 && (census.invalid <= 3 || census.invalid * 20 < bytes.size()) &&
+      !has_nul_or_controls(bytes))
+    throw ConvertError(
+        path, "encoding",
+        "is not valid UTF-8 (first invalid byte at " + position_of(bytes, census.first_invalid) +
+            ") and no Chinese legacy encoding fits; declare the encoding if it is another one");
   throw ConvertError(path, "encoding", "is neither valid UTF-8 nor text in a known encoding (binary data?)");
 }
 

@@ -40,13 +40,20 @@ BOOST_AUTO_TEST_CASE(a_load_with_bad_files_names_each_and_indexes_the_rest) {
   dir.write("in/good.en.txt", "title: Open science\nlang: en\n\nOpen science shares data and methods.\n");
   dir.write("in/good.zh.txt", "title: 开放科学\nlang: zh-Hans\n\n开放科学共享数据和方法。\n");
   std::string empty = dir.write("in/empty.txt", "");
-  std::string bad_utf8 = dir.write("in/bad-utf8.txt", "title: Broken\n\nText with a cut sequence \xe5\x88 here and more text after it.\n");
-  std::string bad_xml = dir.write("in/bad.xml", "<?xml version=\"1.0\"?>\n<mteval><srcset srclang=\"english\"><doc docid=\"1\"><seg id=\"1\">x</doc>");
-  std::string no_title = dir.write("in/no-title.txt", "speakers: Someone\nlang: en\n\nText without a title.\n");
+  std::string bad_utf8 = dir.write(
+      "in/bad-utf8.txt", "title: Broken\n\nText with a cut sequence \xe5\x88 here and more text after it.\n");
+  std::string bad_xml = dir.write(
+      "in/bad.xml",
+      "<?xml version=\"1.0\"?>\n<mteval><srcset srclang=\"english\"><doc docid=\"1\"><seg id=\"1\">x</doc>");
+  std::string no_title =
+      dir.write("in/no-title.txt", "speakers: Someone\nlang: en\n\nText without a title.\n");
   auto r = run_tongwen({"ingest", "--data", dir / "data", dir / "in"});
   BOOST_TEST(r.exit_code == 1);
   for (const auto& path : {empty, bad_utf8, bad_xml, no_title})
     BOOST_TEST(r.err.find("failed: " + path + ": ") != std::string::npos, path << "\n" << r.err);
+  BOOST_TEST(r.err.find("failed: " + bad_utf8 +
+                        ": is not valid UTF-8 (first invalid byte at line 3, byte 26)") != std::string::npos,
+             r.err);
   BOOST_TEST(r.err.find("2 added") != std::string::npos, r.err);
   BOOST_TEST(r.err.find("4 failed") != std::string::npos, r.err);
 

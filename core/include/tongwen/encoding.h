@@ -17,8 +17,9 @@ struct Decoded {
 // an HTML meta charset, a manifest column) or "" to detect. Order: BOM, then the declared
 // encoding, then valid UTF-8, then ICU's detector among the encodings Tongwen expects (Chinese
 // legacy sets preferred over Latin-1 when the text has high bytes).
-// Throws ConvertError(path, "encoding", ...) when the bytes are not text in a known encoding,
-// and when a declared encoding does not fit the bytes.
+// Throws ConvertError(path, "encoding", ...) when the bytes are not text in a known encoding
+// (naming the line and byte of the first invalid UTF-8 sequence when the text is UTF-8 but for a
+// few bytes), and when a declared encoding does not fit the bytes.
 Decoded to_utf8(std::string_view bytes, std::string_view declared, const std::string& path);
 
 // Canonical name for an encoding label ("gb2312" -> "GB2312", "big5" -> "Big5"), "" if unknown.

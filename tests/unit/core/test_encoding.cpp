@@ -62,7 +62,7 @@ BOOST_AUTO_TEST_CASE(legacy_pairs_match_their_utf8_reference_byte_for_byte,
   struct Pair {
     const char* file;
     const char* declared;  // "" = detect
-  } pairs[] = {{"gb2312", ""}, {"gbk", ""}, {"gb18030", ""}, {"big5", ""}, {"big5hkscs", "big5-hkscs"},
+  } pairs[] = {{"gb2312", ""},      {"gbk", ""}, {"gb18030", ""}, {"big5", ""}, {"big5hkscs", "big5-hkscs"},
                {"hz", "hz-gb-2312"}};
   for (const auto& p : pairs) {
     std::string legacy = test::read(dir + p.file + ".txt");
@@ -85,7 +85,9 @@ struct LegacyFile {
   const char* declared;
   const char* expected;
 };
-std::ostream& operator<<(std::ostream& o, const LegacyFile& f) { return o << f.path; }
+std::ostream& operator<<(std::ostream& o, const LegacyFile& f) {
+  return o << f.path;
+}
 
 const LegacyFile kLegacyFiles[] = {
     {"chardet-tests/GB2312/acnnewswire.net.xml", "gb2312", "GB2312"},
@@ -149,8 +151,8 @@ BOOST_DATA_TEST_CASE(every_legacy_file_decodes_to_utf8_with_its_expected_encodin
 }
 
 BOOST_TEST_DECORATOR(*boost::unit_test::precondition(test::NeedsCorpusReal()))
-BOOST_DATA_TEST_CASE(legacy_files_are_detected_without_their_declaration, boost::unit_test::data::make(kLegacyFiles),
-                     f) {
+BOOST_DATA_TEST_CASE(legacy_files_are_detected_without_their_declaration,
+                     boost::unit_test::data::make(kLegacyFiles), f) {
   if (std::string(f.path).find("big5hkscs") != std::string::npos) return;  // see the table
   std::string bytes = test::read(test::corpus_real() + "/legacy-encodings/" + f.path);
   auto declared = encoding::to_utf8(bytes, f.declared, f.path);
@@ -177,11 +179,13 @@ struct GbCase {
   const char* declared;
   const char* expected;
 };
-std::ostream& operator<<(std::ostream& o, const GbCase& c) { return o << c.declared << ": " << c.text; }
+std::ostream& operator<<(std::ostream& o, const GbCase& c) {
+  return o << c.declared << ": " << c.text;
+}
 
 const GbCase kGbDeclared[] = {
     {"科技创新与国际合作", "gb2312", "GB2312"},  // within GB2312
-    {"朱镕基总理", "gb2312", "GB18030"},          // 镕 is GBK, not GB2312
+    {"朱镕基总理", "gb2312", "GB18030"},         // 镕 is GBK, not GB2312
     {"朱镕基总理", "GBK", "GBK"},
     {"朱镕基总理", "gb18030", "GB18030"},
     {"\u3400字与\U00020000", "gb2312", "GB18030"},  // four-byte GB18030 sequences
@@ -221,4 +225,53 @@ BOOST_AUTO_TEST_CASE(hz_is_detected_only_when_its_escapes_hold_chinese) {
 BOOST_AUTO_TEST_CASE(encoding_text_into_a_set_that_lacks_a_character_is_an_error) {
   BOOST_CHECK_THROW(encoding::from_utf8("创新\U0001F600", "Big5"), UserError);
   BOOST_TEST(encoding::from_utf8("創新", "Big5") == std::string("\xB3\xD0\xB7\x73", 4));
+}
+
+namespace {
+std::string error_of(std::string_view bytes) {
+  try {
+    auto d = encoding::to_utf8(bytes, "", "dir/x.txt");
+    return "decoded as " + d.encoding + ": " + d.text;
+  } catch (const ConvertError& e) {
+    BOOST_TEST(e.code() == "encoding");
+    return e.what();
+  }
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(utf8_with_a_few_broken_sequences_is_an_error_naming_the_first) {
+  // Chinese UTF-8 with one cut character: not GB18030, not windows-1252, not UTF-16.
+  std::string broken = "标题：开放科学\n\n开放科学共享数据和方法。\n国际合作 \xE5\x88 推动创新。\n";
+  std::string e = error_of(broken);
+  BOOST_TEST(e ==
+             "dir/x.txt: is not valid UTF-8: 1 invalid byte sequence, the first at line 4, byte 14 (the rest "
+             "is UTF-8)");
+  // English with a cut sequence: GB18030 and Shift_JIS could read the two bytes as one rare
+  // character, windows-1252 as two symbols; none of them is a plausible reading.
+  e = error_of("Text with a cut sequence \xE5\x88 here and more text after it.\n");
+  BOOST_TEST(e.find("dir/x.txt: is not valid UTF-8 (first invalid byte at line 1, byte 26)") == 0, e);
+  e = error_of(std::string("Good text here \xFF\xFE and more caf\xC3 text.\n"));
+  BOOST_TEST(e.find("first invalid byte at line 1, byte 16") != std::string::npos, e);
+}
+
+BOOST_AUTO_TEST_CASE(utf16_without_bom_needs_nul_bytes_where_utf16_puts_them) {
+  std::string le("T\0o\0n\0g\0w\0e\0n\0 \0\x1B\x52\xB0\x65\n\0", 22);  // "Tongwen 创新\n" in UTF-16LE
+  auto d = encoding::to_utf8(le, "", "le.txt");
+  BOOST_TEST(d.encoding == "UTF-16LE");
+  BOOST_TEST(d.text == "Tongwen 创新\n");
+  std::string be("\0T\0o\0n\0g\0 \x52\x1B\x65\xB0\0\n", 16);
+  d = encoding::to_utf8(be, "", "be.txt");
+  BOOST_TEST(d.encoding == "UTF-16BE");
+  BOOST_TEST(d.text == "Tong 创新\n");
+}
+
+BOOST_AUTO_TEST_CASE(legacy_readings_must_look_like_text_of_their_script) {
+  // Genuine Western text still decodes.
+  auto d = encoding::to_utf8("Le caf\xE9 est tr\xE8s bon, na\xEFve r\xE9sum\xE9 \xE0 Paris.", "", "fr.txt");
+  BOOST_TEST(d.encoding == "ISO-8859-1");
+  BOOST_TEST(d.text == "Le café est très bon, naïve résumé à Paris.");
+  // A short GBK text of common characters among English still decodes as GB18030.
+  d = encoding::to_utf8("Keynote: " + encoding::from_utf8("开放科学", "GB18030") + " (2023)", "", "gb.txt");
+  BOOST_TEST(d.encoding == "GB18030");
+  BOOST_TEST(d.text == "Keynote: 开放科学 (2023)");
 }
