@@ -159,7 +159,7 @@ const std::vector<Key>& keys() {
       {"convert.max_xml_depth", nullptr, "deepest XML element nesting accepted",
        int_field([](Settings& s) -> int& { return s.convert.max_xml_depth; }, 16, 100000),
        [](const Settings& s) { return str(s.convert.max_xml_depth); }},
-      {"convert.timeout_seconds", nullptr, "time limit for converting one file",
+      {"convert.timeout_seconds", nullptr, "time limit for converting one PDF (checked between pages; other formats are bounded by the size limits)",
        int_field([](Settings& s) -> int& { return s.convert.timeout_seconds; }, 1, 86400),
        [](const Settings& s) { return str(s.convert.timeout_seconds); }},
   };
