@@ -103,6 +103,28 @@ struct DocUnits {
   bool chinese = false;
 };
 
+// Runs of consecutive units with the same letters, digits and Han characters: each unit of a run of
+// k gets a share of 1/k (see Unit::share) and that share of its length.
+void mark_repeats(DocUnits& d) {
+  auto key = [](const std::u32string& t) {
+    std::u32string k;
+    for (char32_t c : t)
+      if (counts_for_length(c)) k.push_back(lower(c));
+    return k;
+  };
+  std::size_t n = d.units.size();
+  for (std::size_t k = 0; k < n;) {
+    std::u32string first = key(d.texts[k]);
+    std::size_t e = k + 1;
+    while (!first.empty() && e < n && key(d.texts[e]) == first) ++e;
+    for (std::size_t x = k; x < e; ++x) {
+      d.units[x].share = 1.0 / static_cast<double>(e - k);
+      d.units[x].len *= d.units[x].share;
+    }
+    k = e;
+  }
+}
+
 DocUnits cut(const Document& doc) {
   DocUnits d;
   d.chinese = is_chinese_lang(doc.lang);
@@ -138,6 +160,7 @@ DocUnits cut(const Document& doc) {
       d.texts.push_back(std::move(t));
     }
   }
+  mark_repeats(d);
   return d;
 }
 
@@ -550,7 +573,7 @@ Prepared prepare(const Document& source, const Document& target, const AlignOpti
               for (const auto& [e, d2] : *list) w[e] = std::max(w[e], d2);
           side.lex_weights.emplace_back(w.begin(), w.end());
           double m = 0;
-          for (const auto& [e, x] : w) m += x;
+          for (const auto& [e, x] : w) m += static_cast<double>(x);
           side.lex_mass.push_back(m);
         } else {
           std::vector<int> ids;

@@ -27,13 +27,13 @@ struct Params {
   double shape12 = 4.0, shape22 = 6.0, shape13 = 8.0, shape23 = 9.0, shape33 = 12.0;
   double para_merge = 1.0, para_end = 1.0;       // merging across / ending at paragraph ends
   double indel = 1.0, indel_len = 0.1;           // 1-0 and 0-1: base + per Han character
-  double clause_merge = 0.5;                     // per Chinese clause break inside a link
+  double clause_merge = 1.0;                     // per Chinese clause break inside a link
   double weak_merge = 0.0, weak_cut = 0.5;       // English weak breaks: merging free, cutting not
   double m_num = 2.0, m_lat = 2.0, m_term = 1.5, m_punct = 0.7;  // shared anchor bonus
   double x_num = 1.0, x_lat = 0.7, x_term = 0.0, x_punct = 0.3;  // unmatched anchor penalty
   double s2_scale = 2.0;  // length variance scale: lexical evidence does the fine work
   double w_lex = 1.5;     // weight of learned-lexicon similarity
-  double chance = 4.0;    // multiple of the chance similarity level subtracted per unit pair
+  double chance = 3.0;    // multiple of the chance similarity level subtracted per unit pair
 };
 const Params& prm() {
   static const Params p;
@@ -155,7 +155,7 @@ class Dp {
   double mass(std::size_t i, std::size_t j) const {
     const auto& w = src_.chinese ? src_.lex_mass[i] : tgt_.lex_mass[j];
     const auto& ids = src_.chinese ? tgt_.lex_ids[j] : src_.lex_ids[i];
-    return w * static_cast<double>(ids.size());
+    return w * static_cast<double>(ids.size()) * src_.units[i].share * tgt_.units[j].share;
   }
   double pair_similarity(std::size_t i, std::size_t j) const {
     const auto& w = src_.chinese ? src_.lex_weights[i] : tgt_.lex_weights[j];
@@ -168,12 +168,12 @@ class Dp {
       } else if (ids[q] < w[p].first) {
         ++q;
       } else {
-        sum += w[p].second;
+        sum += static_cast<double>(w[p].second);
         ++p;
         ++q;
       }
     }
-    return sum;
+    return sum * src_.units[i].share * tgt_.units[j].share;
   }
   // Sum of similarities over the chunk [i0, i1) x [j0, j1).
   double chunk_similarity(int i0, int i1, int j0, int j1) const {

@@ -26,6 +26,9 @@ struct Unit {
   std::uint32_t begin = 0, end = 0;  // code points in the paragraph
   Break before = kStart;
   double len = 0;
+  // 1/k for each of k consecutive units with the same text (subtitles repeat a line in every cue
+  // it spans): together they carry the content once, so each has 1/k of its length and lexicon.
+  double share = 1.0;
   std::uint32_t anchor_begin = 0, anchor_end = 0;  // into Side::anchors
 };
 

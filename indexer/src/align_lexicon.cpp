@@ -5,33 +5,14 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <sstream>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "tongwen/align.h"
 #include "tongwen/text.h"
 
 namespace tongwen {
-
-namespace {
-
-// English function words: they co-occur with everything and translate to nothing in particular.
-const std::unordered_set<std::string>& stop_words() {
-  static const std::unordered_set<std::string> words = {
-      "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as",
-      "is", "are", "was", "were", "be", "been", "being", "am", "it", "its", "this", "that", "these", "those",
-      "i", "you", "he", "she", "we", "they", "me", "him", "her", "us", "them", "my", "your", "his", "our",
-      "their", "what", "which", "who", "whom", "so", "if", "then", "than", "there", "here", "not", "no",
-      "do", "does", "did", "have", "has", "had", "will", "would", "can", "could", "should", "may", "might",
-      "must", "just", "very", "also", "about", "into", "out", "up", "down", "over", "all", "any", "some",
-      "one", "more", "most", "other", "such", "only", "own", "same", "too", "s", "t", "re", "ll", "ve", "d",
-      "m", "don", "now", "well", "oh", "yeah", "let", "get", "got", "go", "going", "like", "how", "when",
-      "where", "why", "because", "after", "before", "each", "every", "both", "through", "while", "again"};
-  return words;
-}
-
-}  // namespace
 
 std::vector<std::string> TranslationTable::chinese_tokens(std::string_view utf8) {
   std::string norm = text::Analyzer::instance().normalize(utf8);
@@ -54,13 +35,14 @@ std::vector<std::string> TranslationTable::chinese_tokens(std::string_view utf8)
   return out;
 }
 
+// Every word of two or more letters, function words included: learn() drops the ones too frequent
+// to tell segments apart (LearnOptions::max_share), and the rest translate usefully.
 std::vector<std::string> TranslationTable::english_tokens(std::string_view utf8) {
   thread_local Xapian::Stem stem("english");
   std::vector<std::string> out;
   std::string w;
   auto flush = [&] {
-    if (w.size() >= 2 && !stop_words().count(w) && !std::isdigit(static_cast<unsigned char>(w[0])))
-      out.push_back(stem(w));
+    if (w.size() >= 2 && !std::isdigit(static_cast<unsigned char>(w[0]))) out.push_back(stem(w));
     w.clear();
   };
   for (char ch : utf8) {
@@ -106,23 +88,30 @@ TranslationTable TranslationTable::learn(const std::vector<std::pair<std::string
   auto usable = [&](int count) {
     return count >= options.min_pair_count && count <= std::max(3.0, options.max_share * n);
   };
-  // Joint counts of usable tokens only.
-  std::unordered_map<std::uint64_t, int> joint;
+  // Joint counts of usable tokens only, one Chinese token at a time: its segments (an inverted
+  // list) and a dense counter over English tokens.
+  std::vector<std::vector<int>> zlists(znames.size()), eusable(esegs.size());
   for (std::size_t k = 0; k < zsegs.size(); ++k) {
-    for (int z : zsegs[k]) {
-      if (!usable(zcount[static_cast<std::size_t>(z)])) continue;
-      for (int e : esegs[k]) {
-        if (!usable(ecount[static_cast<std::size_t>(e)])) continue;
-        ++joint[(static_cast<std::uint64_t>(z) << 32) | static_cast<std::uint32_t>(e)];
-      }
-    }
+    for (int z : zsegs[k])
+      if (usable(zcount[static_cast<std::size_t>(z)]))
+        zlists[static_cast<std::size_t>(z)].push_back(static_cast<int>(k));
+    for (int e : esegs[k])
+      if (usable(ecount[static_cast<std::size_t>(e)])) eusable[k].push_back(e);
   }
-  std::unordered_map<int, std::vector<std::pair<int, float>>> best;  // z -> (e, dice)
-  for (const auto& [key, c] : joint) {
-    if (c < options.min_pair_count) continue;
-    int z = static_cast<int>(key >> 32), e = static_cast<int>(key & 0xffffffffu);
-    double dice = 2.0 * c / (zcount[static_cast<std::size_t>(z)] + ecount[static_cast<std::size_t>(e)]);
-    if (dice >= options.min_dice) best[z].emplace_back(e, static_cast<float>(dice));
+  std::map<int, std::vector<std::pair<int, float>>> best;  // z -> (e, dice)
+  std::vector<int> joint(enames.size(), 0), touched;
+  for (std::size_t z = 0; z < zlists.size(); ++z) {
+    for (int k : zlists[z])
+      for (int e : eusable[static_cast<std::size_t>(k)])
+        if (joint[static_cast<std::size_t>(e)]++ == 0) touched.push_back(e);
+    for (int e : touched) {
+      int c = joint[static_cast<std::size_t>(e)];
+      joint[static_cast<std::size_t>(e)] = 0;
+      if (c < options.min_pair_count) continue;
+      double dice = 2.0 * c / (zcount[z] + ecount[static_cast<std::size_t>(e)]);
+      if (dice >= options.min_dice) best[static_cast<int>(z)].emplace_back(e, static_cast<float>(dice));
+    }
+    touched.clear();
   }
   TranslationTable t;
   for (auto& [z, list] : best) {

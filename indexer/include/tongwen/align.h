@@ -10,7 +10,8 @@
 //     Chinese the clauses that a space separates: tongwen/sentences.h) and one dynamic programme
 //     over units finds the monotone sequence of links of least cost. A link joins up to 3
 //     sentences on each side (any number of clauses within them); 1-0 and 0-1 links take up what
-//     has no counterpart. A link's cost adds:
+//     has no counterpart. Consecutive units with the same text (subtitles repeat a line in every
+//     cue it spans) share their length and lexical weight. A link's cost adds:
 //       * Gale-Church length cost: delta = (l_t - c*l_s) / sqrt(s2 * (l_s + l_t/c) / 2), cost
 //         -log(2 * (1 - Phi(|delta|))). Lengths count letters, digits and Han characters. c is the
 //         pair's own length ratio (total target / total source), pulled toward the archive's ratio
@@ -97,7 +98,9 @@ class TranslationTable {
     double min_dice = 0.15;    // keep pairs at least this associated
     int min_pair_count = 3;    // seen together in at least this many segment pairs
     int per_token = 4;         // best translations kept per Chinese token
-    double max_share = 0.08;   // ignore tokens in more than this share of the segments (function words)
+    // Ignore tokens in more than this share of the segments: they co-occur with everything. Below
+    // it, function words stay (if/如果, but/但是, because/因为): they mark where a clause belongs.
+    double max_share = 0.15;
   };
   // pairs: (Chinese text, English text) of aligned segments.
   static TranslationTable learn(const std::vector<std::pair<std::string, std::string>>& pairs,
