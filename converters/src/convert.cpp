@@ -1,8 +1,8 @@
 // convert_file: what every format shares after its converter has run.
 #include <Poco/DigestEngine.h>
 #include <Poco/File.h>
-#include <Poco/SHA2Engine.h>
 #include <Poco/Path.h>
+#include <Poco/SHA2Engine.h>
 
 #include <algorithm>
 #include <cctype>
@@ -51,9 +51,9 @@ std::pair<std::string, std::string> split_lang_suffix(const std::string& name) {
   std::string lower = tag;
   for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   static const std::pair<const char*, const char*> tags[] = {
-      {"zh", "zh-Hans"}, {"zh-hans", "zh-Hans"}, {"zh-cn", "zh-Hans"}, {"zh-hant", "zh-Hant"},
-      {"zh-tw", "zh-Hant"}, {"zh-hk", "zh-Hant"}, {"cn", "zh-Hans"}, {"en", "en"}, {"eng", "en"},
-      {"cmn", "zh-Hans"}};
+      {"zh", "zh-Hans"},    {"zh-hans", "zh-Hans"}, {"zh-cn", "zh-Hans"}, {"zh-hant", "zh-Hant"},
+      {"zh-tw", "zh-Hant"}, {"zh-hk", "zh-Hant"},   {"cn", "zh-Hans"},    {"en", "en"},
+      {"eng", "en"},        {"cmn", "zh-Hans"}};
   for (const auto& [t, canonical] : tags)
     if (lower == t) return {base, canonical};
   return {};
@@ -64,15 +64,28 @@ std::string stem_of(const std::string& name) {
   return last == std::string::npos || last == 0 ? name : name.substr(0, last);
 }
 
-std::string primary(const std::string& tag) { return tag.substr(0, tag.find('-')); }
+std::string primary(const std::string& tag) {
+  return tag.substr(0, tag.find('-'));
+}
 
 }  // namespace
 
 const std::vector<std::string>& metadata_keys() {
-  static const std::vector<std::string> k = {
-      "id",      "title",          "speakers",          "topics",     "event",
-      "session", "date",           "lang",              "type",       "translation-of",
-      "translation_of", "translation-group", "translation_group", "description", "encoding"};
+  static const std::vector<std::string> k = {"id",
+                                             "title",
+                                             "speakers",
+                                             "topics",
+                                             "event",
+                                             "session",
+                                             "date",
+                                             "lang",
+                                             "type",
+                                             "translation-of",
+                                             "translation_of",
+                                             "translation-group",
+                                             "translation_group",
+                                             "description",
+                                             "encoding"};
   return k;
 }
 
@@ -127,8 +140,8 @@ namespace {
 // Everything convert_file adds to what a converter produced, for one file.
 class Completer {
  public:
-  Completer(const std::string& path, const std::string& sha, std::uint64_t size, const ConvertOptions& options,
-            const std::string& format)
+  Completer(const std::string& path, const std::string& sha, std::uint64_t size,
+            const ConvertOptions& options, const std::string& format)
       : path_(path), sha_(sha), size_(size), format_(format), overrides_(load_overrides(path, options)) {
     name_ = file_name(path);
     std::tie(naming_base_, naming_lang_) = split_lang_suffix(name_);
@@ -150,7 +163,9 @@ class Completer {
                                       [](const Paragraph& p) { return trim(p.text).empty(); }),
                        d.paragraphs.end());
     if (d.paragraphs.empty() && trim(d.title).empty())
-      throw ConvertError(path_, "no_text", single ? "contains no text" : "document " + std::to_string(index + 1) + " contains no text");
+      throw ConvertError(
+          path_, "no_text",
+          single ? "contains no text" : "document " + std::to_string(index + 1) + " contains no text");
 
     bool declared_identity = !d.id.empty() || !d.translation_of.empty() || !d.translation_group.empty();
     if (d.lang.empty() && single && !naming_lang_.empty()) d.lang = naming_lang_;
@@ -169,7 +184,8 @@ class Completer {
       // The script tells Chinese from Latin text, not one Latin-script language from another: a
       // Slovene paragraph detects as "en", so only a change of script is recorded.
       bool chinese_doc = primary(d.lang) == "zh", chinese_para = primary(pl) == "zh";
-      if (pl != "und" && chinese_doc != chinese_para && (chinese_para || pl == "en" || chinese_doc)) p.lang = pl;
+      if (pl != "und" && chinese_doc != chinese_para && (chinese_para || pl == "en" || chinese_doc))
+        p.lang = pl;
     }
     if (d.id.empty()) {
       std::string base = slugify(stem_of(name_), 48);
@@ -217,7 +233,8 @@ class Completer {
         std::string topics, speakers;
         for (const auto& x : meta.topics) topics += (topics.empty() ? "" : "; ") + x;
         for (const auto& x : meta.speakers)
-          speakers += (speakers.empty() ? "" : "; ") + x.name + (x.affiliation.empty() ? "" : " (" + x.affiliation + ")");
+          speakers += (speakers.empty() ? "" : "; ") + x.name +
+                      (x.affiliation.empty() ? "" : " (" + x.affiliation + ")");
         put("topics", topics);
         put("speakers", speakers);
       }
@@ -271,25 +288,27 @@ ConvertResult convert_bytes(const std::string& path, std::string_view bytes, con
   if (result.documents.empty()) throw ConvertError(path, "no_text", "contains no document");
   Completer completer(path, sha256_hex(bytes), bytes.size(), options, result.format);
   bool single = result.documents.size() == 1;
-  for (std::size_t i = 0; i < result.documents.size(); ++i) completer.complete(result.documents[i], i, single);
+  for (std::size_t i = 0; i < result.documents.size(); ++i)
+    completer.complete(result.documents[i], i, single);
   return result;
 }
 
-ConvertResult convert_file_each(const std::string& path, const ConvertOptions& options, const std::string& sha256,
-                                const std::function<void(Document&&)>& emit) {
+ConvertResult convert_file_each(const std::string& path, const ConvertOptions& options,
+                                const std::string& sha256, const std::function<void(Document&&)>& emit) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw EnvironmentError("io", path + ": cannot open: " + std::strerror(errno));
   in.seekg(0, std::ios::end);
   auto size = static_cast<std::uint64_t>(in.tellg());
   in.seekg(0);
-  check_size(path, size, options);
+  if (size == 0) throw ConvertError(path, "empty", "file is empty");
   std::string head(4096, '\0');
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<std::size_t>(in.gcount()));
   in.clear();
   in.seekg(0);
   const Converter& conv = ConverterRegistry::standard().choose(path, head, options.format);
-  if (!conv.streams()) {
+  if (!conv.streams()) {  // held whole: bounded by convert.max_file_mb (a streamed file bounds its records)
+    check_size(path, size, options);
     std::string bytes = read_file(path, options.limits.max_file_bytes);
     ConvertResult r = convert_bytes(path, bytes, options);
     for (auto& d : r.documents) emit(std::move(d));

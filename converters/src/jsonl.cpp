@@ -37,7 +37,9 @@ namespace {
 // A record is a flat object with a list or two: anything deeper is not a document.
 constexpr std::size_t kMaxDepth = 32;
 
-std::string at_line(std::size_t n) { return "line " + std::to_string(n) + ": "; }
+std::string at_line(std::size_t n) {
+  return "line " + std::to_string(n) + ": ";
+}
 
 std::optional<Document> record(const std::string& path, std::string_view line, std::size_t n) {
   if (n == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
@@ -69,7 +71,9 @@ std::optional<Document> record(const std::string& path, std::string_view line, s
     auto y = d.extra.find("year");
     if (y != d.extra.end()) {
       const std::string& year = y->second;
-      if (year.size() == 4 && std::all_of(year.begin(), year.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+      if (year.size() == 4 && std::all_of(year.begin(), year.end(), [](char c) {
+            return std::isdigit(static_cast<unsigned char>(c));
+          })) {
         d.date = year;
         d.extra.erase(y);
       }
@@ -78,7 +82,8 @@ std::optional<Document> record(const std::string& path, std::string_view line, s
   bool has_text = false;
   for (const auto& p : d.paragraphs) has_text = has_text || !trim(p.text).empty();
   if (!has_text && trim(d.title).empty())
-    throw ConvertError(path, "missing_field", at_line(n) + "the record has neither a title nor text (paragraphs, text or content)");
+    throw ConvertError(path, "missing_field",
+                       at_line(n) + "the record has neither a title nor text (paragraphs, text or content)");
   return d;
 }
 
@@ -106,7 +111,8 @@ class JsonlConverter final : public Converter {
     std::size_t start = 0, n = 0;
     while (start < b.size()) {
       auto nl = b.find('\n', start);
-      std::string_view line = b.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
+      std::string_view line =
+          b.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
       if (auto d = record(in.path, line, ++n)) out.push_back(std::move(*d));
       if (nl == std::string_view::npos) break;
       start = nl + 1;
@@ -115,23 +121,45 @@ class JsonlConverter final : public Converter {
     return out;
   }
 
-  void convert_stream(const std::string& path, std::istream& in, const ConvertLimits&,
+  // A JSON Lines file of any size streams; one line (one document) is bounded by
+  // convert.max_file_mb, checked while it is read so that a huge line is never held whole.
+  void convert_stream(const std::string& path, std::istream& in, const ConvertLimits& limits,
                       const std::function<void(Document&&)>& emit) const override {
-    std::string line;
+    std::string line, chunk(1 << 16, '\0');
     std::size_t n = 0, emitted = 0;
-    while (std::getline(in, line)) {
+    auto take = [&] {
       if (auto d = record(path, line, ++n)) {
         emit(std::move(*d));
         ++emitted;
       }
+      line.clear();
+    };
+    while (in) {
+      in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+      std::string_view got(chunk.data(), static_cast<std::size_t>(in.gcount()));
+      while (!got.empty()) {
+        auto nl = got.find('\n');
+        std::string_view part = got.substr(0, nl);
+        if (line.size() + part.size() > limits.max_file_bytes)
+          throw ConvertError(path, "too_large",
+                             "line " + std::to_string(n + 1) + " is over the limit of " +
+                                 std::to_string(limits.max_file_bytes) + " bytes (convert.max_file_mb)");
+        line.append(part);
+        if (nl == std::string_view::npos) break;
+        take();
+        got.remove_prefix(nl + 1);
+      }
     }
     if (in.bad()) throw EnvironmentError("io", path + ": read error at line " + std::to_string(n + 1));
+    if (!line.empty()) take();
     if (emitted == 0) throw ConvertError(path, "no_text", "contains no records (only blank lines)");
   }
 };
 
 }  // namespace
 
-std::unique_ptr<Converter> make_jsonl_converter() { return std::make_unique<JsonlConverter>(); }
+std::unique_ptr<Converter> make_jsonl_converter() {
+  return std::make_unique<JsonlConverter>();
+}
 
 }  // namespace tongwen

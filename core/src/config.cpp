@@ -150,7 +150,7 @@ const std::vector<Key>& keys() {
          return {};
        },
        [](const Settings& s) { return s.ingest.report_format; }},
-      {"convert.max_file_mb", nullptr, "larger input files are refused",
+      {"convert.max_file_mb", nullptr, "larger input files are refused (a JSON Lines file streams: the limit bounds each line)",
        u64_field([](Settings& s) -> std::uint64_t& { return s.convert.max_file_mb; }, 1, 1 << 20),
        [](const Settings& s) { return std::to_string(s.convert.max_file_mb); }},
       {"convert.max_unzipped_mb", nullptr, "limit on the unpacked size of a DOCX (zip bombs)",

@@ -556,6 +556,37 @@ BOOST_AUTO_TEST_CASE(streaming_holds_one_record_at_a_time) {
                                     << growth / 1024 << " KiB");
 }
 
+BOOST_AUTO_TEST_CASE(a_streamed_file_is_bounded_per_line_not_as_a_whole) {
+  test::TempDir dir;
+  std::string rec = "{\"title\": \"T\", \"text\": \"" + std::string(900, 'x') + "\"}\n";
+  std::string body;
+  for (int i = 0; i < 3000; ++i) body += rec;  // ~2.7 MB, over a 1 MB limit
+  std::string path = dir.write("big.jsonl", body);
+  ConvertOptions opt;
+  opt.limits.max_file_bytes = 1 << 20;
+  std::size_t n = 0;
+  convert_file_each(path, opt, "", [&](Document&&) { ++n; });
+  BOOST_TEST(n == 3000u);
+  // Held whole, the same file is over the limit.
+  BOOST_CHECK_THROW(convert_file(path, opt), ConvertError);
+  // One line over the limit fails, naming the line, without reading it whole.
+  std::string huge =
+      dir.write("huge.jsonl", rec + rec + "{\"title\": \"" + std::string(3 << 20, 'y') + "\"}\n" + rec);
+  try {
+    convert_file_each(huge, opt, "", [&](Document&&) {});
+    BOOST_FAIL("expected too_large");
+  } catch (const ConvertError& e) {
+    BOOST_TEST(e.code() == "too_large");
+    BOOST_TEST(std::string(e.what()) ==
+               huge + ": line 3 is over the limit of 1048576 bytes (convert.max_file_mb)");
+  }
+  // The last line needs no line end; blank lines are skipped.
+  std::string tail = dir.write("tail.jsonl", "\n" + rec + "\r\n\n{\"title\": \"Last\", \"text\": \"z\"}");
+  std::vector<std::string> titles;
+  convert_file_each(tail, opt, "", [&](Document&& d) { titles.push_back(d.title); });
+  BOOST_TEST((titles == std::vector<std::string>{"T", "Last"}));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // ---------------------------------------------------------------------------------------------
