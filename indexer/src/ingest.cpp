@@ -7,6 +7,9 @@
 
 #include <xapian.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
@@ -14,14 +17,11 @@
 #include <cstring>
 #include <deque>
 #include <exception>
-#include <fcntl.h>
 #include <filesystem>
 #include <memory>
 #include <mutex>
 #include <set>
-#include <sys/stat.h>
 #include <thread>
-#include <unistd.h>
 #include <unordered_set>
 
 #include "source_record.h"
@@ -38,6 +38,14 @@ using Clock = std::chrono::steady_clock;
 
 bool hidden_or_sidecar(const std::string& name) {
   return name.empty() || name[0] == '.' || name.ends_with(".meta.json") || name.ends_with("~");
+}
+
+// README.md, LICENSE, COPYING.txt, ...: notes about a folder, not documents of the archive.
+bool folder_note(const std::string& name) {
+  std::string stem = name.substr(0, name.find('.'));
+  for (auto& c : stem) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return stem == "README" || stem == "LICENSE" || stem == "LICENCE" || stem == "COPYING" ||
+         stem == "CHANGELOG" || stem == "NOTICE";
 }
 
 // Documents of one file waiting between its converter and the writer. Bounds memory per file
@@ -177,8 +185,9 @@ bool document_from(IndexWriter& w, const std::string& id, const std::string& abs
 
 class Pipeline {
  public:
-  Pipeline(const Settings& settings, const IngestOptions& options, IndexWriter* writer, const OutcomeSink& sink,
-           const ProgressSink& tick, IngestSummary& summary, IngestProgress& progress, Clock::time_point started)
+  Pipeline(const Settings& settings, const IngestOptions& options, IndexWriter* writer,
+           const OutcomeSink& sink, const ProgressSink& tick, IngestSummary& summary,
+           IngestProgress& progress, Clock::time_point started)
       : settings_(settings),
         options_(options),
         writer_(writer),
@@ -238,7 +247,8 @@ class Pipeline {
     try {
       records = std::make_unique<RecordReader>(settings_.index_dir());
     } catch (const Xapian::Error& e) {
-      fail(std::make_exception_ptr(EnvironmentError("index", "cannot read the index: " + e.get_description())));
+      fail(std::make_exception_ptr(
+          EnvironmentError("index", "cannot read the index: " + e.get_description())));
       return;
     }
     std::unique_lock<std::mutex> lk(mu_);
@@ -370,8 +380,8 @@ class Pipeline {
     ConvertOptions copt = copt_;
     copt.overrides = in.overrides;
     try {
-      ConvertResult r = convert_file_each(in.path, copt, rec.sha256,
-                                          [&](Document&& d) { emit(job, std::move(d), tw); });
+      ConvertResult r =
+          convert_file_each(in.path, copt, rec.sha256, [&](Document&& d) { emit(job, std::move(d), tw); });
       rec.format = o.format = r.format;
       rec.converter_version = r.converter_version;
       job.verdict = Verdict::converted;
@@ -415,7 +425,8 @@ class Pipeline {
         for (;;) {
           auto waiting = Clock::now();
           writer_cv_.wait(lk, [&] {
-            return stop_ || (!job->slots.empty() && job->slots.front()->ready) || (job->finished && job->slots.empty());
+            return stop_ || (!job->slots.empty() && job->slots.front()->ready) ||
+                   (job->finished && job->slots.empty());
           });
           summary_.writer_wait_seconds += std::chrono::duration<double>(Clock::now() - waiting).count();
           if (stop_) return;
@@ -446,7 +457,8 @@ class Pipeline {
         }
       }
     } catch (const Xapian::Error& e) {
-      fail(std::make_exception_ptr(EnvironmentError("index", "writing the index failed: " + e.get_description())));
+      fail(std::make_exception_ptr(
+          EnvironmentError("index", "writing the index failed: " + e.get_description())));
       return;
     } catch (...) {
       fail(std::current_exception());
@@ -568,7 +580,8 @@ class Pipeline {
           // cannot describe many); say so rather than let the row look applied.
           o.error_code = "manifest_not_applied";
           o.error = job.input.manifest_where + ": the row's metadata was not applied: " + o.path + " holds " +
-                    std::to_string(o.ids.size()) + " documents (a manifest row describes a file of one document)";
+                    std::to_string(o.ids.size()) +
+                    " documents (a manifest row describes a file of one document)";
         }
         rec.encoding = o.encoding;
         rec.languages = o.languages;
@@ -596,7 +609,8 @@ class Pipeline {
         } else {
           rec.ids = prev.ids;  // nothing was written: the previous version stays
           if (!prev.ids.empty())
-            o.error += " (the previous version's " + std::to_string(prev.ids.size()) + " documents stay in the index)";
+            o.error += " (the previous version's " + std::to_string(prev.ids.size()) +
+                       " documents stay in the index)";
         }
         rec.error = o.error;
         write_record = !rec.sha256.empty();  // without a hash it cannot be recognised next time
@@ -650,9 +664,9 @@ class Pipeline {
   std::size_t window_ = 8, batch_size_ = 500;
 
   std::mutex mu_;
-  std::condition_variable worker_cv_;  // workers: a job or a document to analyse, or room to emit
-  std::condition_variable writer_cv_;  // the writer: a document ready, a job finished or admitted
-  std::condition_variable admit_cv_;   // the admitting thread: room in the window
+  std::condition_variable worker_cv_;          // workers: a job or a document to analyse, or room to emit
+  std::condition_variable writer_cv_;          // the writer: a document ready, a job finished or admitted
+  std::condition_variable admit_cv_;           // the admitting thread: room in the window
   std::deque<std::unique_ptr<FileJob>> jobs_;  // admitted, not yet written, in input order
   std::size_t next_job_ = 0;                   // jobs_[next_job_] is the next one for a worker
   std::deque<Slot*> analysis_;                 // documents waiting for prepare_document
@@ -667,18 +681,28 @@ class Pipeline {
 };
 
 // The inputs of a load: walked files and manifest rows, merged by absolute path, in path order.
-// Manifest problems become report rows up front.
+// Manifest problems and folder notes become report rows up front.
 std::vector<InputFile> gather_inputs(const IngestOptions& options, std::vector<FileOutcome>& problems,
                                      std::vector<std::string>& roots) {
   std::vector<InputFile> inputs;
   std::map<std::string, std::size_t> by_abs;
   std::string manifest_abs = options.manifest.empty() ? "" : normal_absolute(options.manifest);
-  for (const auto& p : collect_files(options.paths)) {
+  std::vector<std::string> notes;
+  for (const auto& p : collect_files(options.paths, &notes)) {
     InputFile in;
     in.path = p;
     in.absolute = normal_absolute(p);
     if (in.absolute == manifest_abs) continue;  // the manifest describes the load; it is not loaded
     if (by_abs.emplace(in.absolute, inputs.size()).second) inputs.push_back(std::move(in));
+  }
+  for (const auto& p : notes) {
+    FileOutcome o;
+    o.path = p;
+    o.outcome = "skipped";
+    o.error_code = "folder_note";
+    o.error =
+        p + ": a folder's notes (README, LICENSE, ...), not a document; name the file itself to load it";
+    problems.push_back(std::move(o));
   }
   for (const auto& p : options.paths) roots.push_back(normal_absolute(p));
   if (!options.manifest.empty()) {
@@ -718,21 +742,24 @@ std::vector<InputFile> gather_inputs(const IngestOptions& options, std::vector<F
       inputs.push_back(std::move(in));
     }
   }
-  std::sort(inputs.begin(), inputs.end(), [](const InputFile& a, const InputFile& b) { return a.path < b.path; });
+  std::sort(inputs.begin(), inputs.end(),
+            [](const InputFile& a, const InputFile& b) { return a.path < b.path; });
   return inputs;
 }
 
 bool under_roots(const std::string& path, const std::vector<std::string>& roots) {
   if (roots.empty()) return true;
   for (const auto& r : roots)
-    if (path == r || (path.size() > r.size() && path.compare(0, r.size(), r) == 0 && (r == "/" || path[r.size()] == '/')))
+    if (path == r ||
+        (path.size() > r.size() && path.compare(0, r.size(), r) == 0 && (r == "/" || path[r.size()] == '/')))
       return true;
   return false;
 }
 
 }  // namespace
 
-std::vector<std::string> collect_files(const std::vector<std::string>& paths) {
+std::vector<std::string> collect_files(const std::vector<std::string>& paths,
+                                       std::vector<std::string>* folder_notes) {
   std::vector<std::string> out;
   for (const auto& p : paths) {
     Poco::File f(p);
@@ -749,13 +776,19 @@ std::vector<std::string> collect_files(const std::vector<std::string>& paths) {
         if (it->isLink() && it->isDirectory()) continue;  // no cycles through links
         if (it->isDirectory())
           stack.push_back(it->path());
-        else if (it->isFile())
+        else if (it->isFile() && folder_note(it.name()) && folder_notes)
+          folder_notes->push_back(it->path());
+        else if (it->isFile() && !folder_note(it.name()))
           out.push_back(it->path());
       }
     }
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
+  if (folder_notes) {
+    std::sort(folder_notes->begin(), folder_notes->end());
+    folder_notes->erase(std::unique(folder_notes->begin(), folder_notes->end()), folder_notes->end());
+  }
   return out;
 }
 
@@ -772,25 +805,31 @@ IngestSummary ingest(const Settings& settings, const IngestOptions& options, con
   progress.files_total = inputs.size() + problems.size();
   for (const auto& in : inputs) {
     struct stat st {};
-    if (in.problem.empty() && ::stat(in.path.c_str(), &st) == 0) progress.bytes_total += static_cast<std::uint64_t>(st.st_size);
+    if (in.problem.empty() && ::stat(in.path.c_str(), &st) == 0)
+      progress.bytes_total += static_cast<std::uint64_t>(st.st_size);
   }
 
   std::unique_ptr<IndexWriter> writer;
   if (!options.dry_run) {
     Poco::File(settings.data_dir).createDirectories();
-    writer = std::make_unique<IndexWriter>(settings.index_dir(), std::chrono::seconds(settings.server.write_wait_seconds));
+    writer = std::make_unique<IndexWriter>(settings.index_dir(),
+                                           std::chrono::seconds(settings.server.write_wait_seconds));
   }
 
-  // Manifest problems first: they concern the whole load.
+  // Manifest problems and skipped folder notes first: they concern the whole load.
+  bool manifest_failed = false;
   for (auto& o : problems) {
     ++summary.outcomes[o.outcome];
     ++summary.files;
     ++progress.files_done;
-    ++progress.failed;
+    if (o.outcome == "failed") {
+      ++progress.failed;
+      manifest_failed = true;
+    }
     progress.seconds = elapsed();
     if (sink) sink(o, progress);
   }
-  if (!problems.empty() && options.strict) {
+  if (manifest_failed && options.strict) {
     summary.stopped = true;
     summary.not_attempted = inputs.size();
   } else {
@@ -813,7 +852,8 @@ IngestSummary ingest(const Settings& settings, const IngestOptions& options, con
     }
     std::vector<std::string> keys;
     if (db)
-      for (auto it = db->metadata_keys_begin(kSourceRecordPrefix); it != db->metadata_keys_end(kSourceRecordPrefix); ++it)
+      for (auto it = db->metadata_keys_begin(kSourceRecordPrefix);
+           it != db->metadata_keys_end(kSourceRecordPrefix); ++it)
         keys.push_back(*it);
     for (const auto& key : keys) {
       SourceRecord r;

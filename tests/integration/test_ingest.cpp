@@ -248,6 +248,29 @@ BOOST_AUTO_TEST_CASE(a_file_that_fails_part_way_leaves_none_of_its_documents) {
   BOOST_TEST(test::snapshot(s.index_dir()).doccount == 60u);
 }
 
+BOOST_AUTO_TEST_CASE(a_folders_readme_and_license_are_reported_skipped_not_loaded) {
+  TempDir dir;
+  dir.write("in/talk.txt", text_doc("Talk", "Open science shares data."));
+  std::string readme = dir.write("in/README.md", "# About this folder\n\nSpeeches of 2023.\n");
+  std::string license = dir.write("in/sub/LICENSE", "Permission is granted.\n");
+  dir.write("in/sub/readme-notes-2023.txt",
+            text_doc("Readme notes", "A document whose name starts like one."));
+  Settings s = settings_for(dir);
+  Load l = load(s, dir / "in");
+  for (const auto& note : {readme, license}) {
+    BOOST_TEST(l.rows[note].outcome == "skipped");
+    BOOST_TEST(l.rows[note].error_code == "folder_note");
+    BOOST_TEST(l.rows[note].error.find(note + ": a folder's notes") == 0u, l.rows[note].error);
+  }
+  BOOST_TEST(l.summary.failed() == 0u);
+  BOOST_TEST(l.summary.documents == 2u);
+  BOOST_TEST(test::snapshot(s.index_dir()).doccount == 2u);
+  // Named on its own, a README is loaded like any file.
+  Load named = load(s, readme);
+  BOOST_TEST(named.rows[readme].outcome == "added");
+  BOOST_TEST(test::snapshot(s.index_dir()).doccount == 3u);
+}
+
 BOOST_AUTO_TEST_CASE(the_final_index_does_not_depend_on_the_number_of_threads) {
   TempDir dir;
   std::size_t docs = test::write_generated_corpus(dir, "in", 11, 6, 20, 80, 40);

@@ -89,6 +89,10 @@ IngestSummary ingest(const Settings& settings, const IngestOptions& options, con
 
 // Files under the given paths that a load would consider, sorted (skips hidden files and
 // NAME.meta.json sidecars). A path that does not exist is returned as is (the load reports it).
-std::vector<std::string> collect_files(const std::vector<std::string>& paths);
+// A folder's own notes met while walking it (README, LICENSE, COPYING, CHANGELOG, NOTICE, any
+// extension) are not documents: they go to `folder_notes` when given (the load reports them as
+// skipped); named on the command line, such a file is loaded like any other.
+std::vector<std::string> collect_files(const std::vector<std::string>& paths,
+                                       std::vector<std::string>* folder_notes = nullptr);
 
 }  // namespace tongwen
