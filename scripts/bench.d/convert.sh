@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # scripts/bench convert: conversion throughput (MB/s) of `tongwen convert` on real samples of every format
 #
-# Builds the release preset, then times `tongwen convert --compact FILE > /dev/null` RUNS times
-# per file (default 5, after one warm-up) with hyperfine when installed (scripts/setup --bench),
-# else with a bash loop. Files: ../shared/corpus-real (office DOCX/PDF/HTML, JSON Lines, TED,
+# Builds the release preset, then measures two ways:
+#   1. whole process: `tongwen convert --compact FILE > /dev/null` RUNS times per file (default 5,
+#      after one warm-up) with hyperfine when installed (scripts/setup --bench), else a bash loop;
+#   2. in process: tests/bench/bench_convert repeats the conversion for at least a second per file
+#      (what a bulk load pays per file: no start-up, no JSON output). Files: ../shared/corpus-real (office DOCX/PDF/HTML, JSON Lines, TED,
 # WMT, TMX, TEI, UDHR XML, legacy-encoded text), the project's subtitle fixtures, a 1,000-document
 # JSON Lines file from ../shared/bench-peers/gen-corpus.py, and the 72 government work reports
 # written out as one 3 MB plain-text file. Each run is a whole process: start-up (ICU data,
@@ -13,16 +15,17 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs="${1:-${RUNS:-5}}"
 real="${TONGWEN_CORPUS_REAL:-$(cd .. && pwd)/shared/corpus-real}"
-peers="$(cd .. && pwd)/shared/bench-peers"
+peers="${TONGWEN_BENCH_PEERS:-$(cd .. && pwd)/shared/bench-peers}"
 [[ -d "$real" ]] || { echo "bench convert: $real is absent (set TONGWEN_CORPUS_REAL)" >&2; exit 2; }
 
 if [[ -n "${TONGWEN_BENCH_BIN:-}" ]]; then
   bin="$TONGWEN_BENCH_BIN"  # an already-built release binary (e.g. from another build folder)
 else
-  cmake --preset release >/dev/null
-  cmake --build --preset release --target tongwen
+  cmake --preset release -DTONGWEN_BUILD_BENCH=ON >/dev/null
+  cmake --build --preset release --target tongwen bench_convert
   bin="$PWD/build/release/app/tongwen"
 fi
+inproc="${TONGWEN_BENCH_CONVERT:-$PWD/build/release/tests/bench/bench_convert}"
 
 work=$(mktemp -d /tmp/tongwen-bench-convert.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -51,7 +54,8 @@ files+=("$real"/udhr-un/*.xml)
 files+=("$real"/iwslt-ted-zh-en/iwslt15/*.xml)
 files+=("$real"/wmt22-generaltest-zh-en/*.xml)
 files+=("$real"/tico19-tmx-zh-en/*.tmx)
-files+=("$real"/parla-clarin-tei/*.xml)
+files+=("$real"/parla-clarin-tei/examples/Parla-CLARIN-Exemplar.xml "$real"/parla-clarin-tei/siParl2.0/SDT2/*.xml)
+files+=("$real"/parla-clarin-tei/ParlaMint-GB-sample/2017/*.xml)
 files+=("$real"/legacy-encodings/chardet-tests/Big5/_ude_1.txt "$real"/legacy-encodings/cpython-cjkencodings/gb18030.txt)
 files+=(tests/data/subtitles/*.srt tests/data/subtitles/*.vtt)
 
@@ -108,3 +112,16 @@ done
 echo
 echo "MB = 10^6 bytes of input file. net MB/s = bytes / (mean - start-up); n/a (nan) when the file"
 echo "converts within 2 ms of the start-up time. Output JSON is written to /dev/null (serialising is included)."
+
+if [[ -x "$inproc" ]]; then
+  echo
+  echo "In process (bench_convert: convert_file_each repeated for >= 1 s per file, no start-up, no JSON output)"
+  printf "%-10s %-52s %10s %8s %10s %8s\n" format file bytes runs "ms/file" "MB/s"
+  existing=()
+  for f in "${files[@]}"; do [[ -f "$f" ]] && existing+=("$f"); done
+  "$inproc" "${existing[@]}" | while IFS=$'\t' read -r format size n ms mbs path _; do
+    name="${path#"$real"/}"
+    name="${name#"$work"/}"
+    printf "%-10s %-52s %10s %8s %10s %8s\n" "$format" "${name:0:52}" "$size" "$n" "$ms" "$mbs"
+  done
+fi
