@@ -134,37 +134,53 @@ SetInfo find_set(xmlNode* root) {
   return s;
 }
 
-// Speakers by talk id from the other-language file of the same set, next to `path`.
+// Speakers by talk id from the other-language file of the same set, next to `path`. IWSLT names
+// the two files alike but for the language before ".xml" (IWSLT15.TED.dev2010.zh-en.zh.xml and
+// ...zh-en.en.xml): those are read first, and the rest of the folder only when no such file holds
+// the set, so that a folder of thousands of XML files is not read once per Chinese file.
 std::map<std::string, std::string> sibling_speakers(const std::string& path, const std::string& setid,
                                                     const std::string& lang, const ConvertLimits& limits) {
   std::map<std::string, std::string> out;
   Poco::Path dir = Poco::Path(path).parent();
+  std::string name = Poco::Path(path).getFileName();
+  std::string stem = name.size() > 4 ? name.substr(0, name.size() - 4) : name;  // without ".xml"
+  std::string prefix = stem.substr(0, stem.find_last_of('.') + 1);              // up to the language
+  std::vector<std::string> likely, rest;
   try {
     for (Poco::DirectoryIterator it(dir.toString().empty() ? "." : dir.toString()), end; it != end; ++it) {
       std::string p = it->path();
       if (p == path || !p.ends_with(".xml") || !it->isFile() || it->getSize() > limits.max_file_bytes) continue;
-      std::string bytes;
-      try {
-        bytes = read_file(p, limits.max_file_bytes);
-      } catch (const Error&) {
-        continue;
-      }
-      if (bytes.find("<mteval") == std::string::npos || bytes.find("\"" + setid + "\"") == std::string::npos) continue;
-      try {
-        auto doc = xml::parse(ConvertInput{p, bytes, "", limits});
-        SetInfo s = find_set(xmlDocGetRootElement(doc.get()));
-        if (!s.set || s.setid != setid || s.lang == lang) continue;
-        for (xmlNode* d : xml::children(s.set, "doc")) {
-          std::string speaker = doc_speaker(d, nullptr);
-          if (!speaker.empty()) out[xml::attr(d, "docid")] = speaker;
-        }
-      } catch (const Error&) {
-        continue;
-      }
-      if (!out.empty()) break;
+      (!prefix.empty() && it.name().starts_with(prefix) ? likely : rest).push_back(p);
     }
   } catch (const Poco::Exception&) {
+    return out;
   }
+  auto read_set = [&](const std::string& p) {
+    std::string bytes;
+    try {
+      bytes = read_file(p, limits.max_file_bytes);
+    } catch (const Error&) {
+      return;
+    }
+    if (bytes.find("<mteval") == std::string::npos || bytes.find("\"" + setid + "\"") == std::string::npos) return;
+    try {
+      auto doc = xml::parse(ConvertInput{p, bytes, "", limits});
+      SetInfo s = find_set(xmlDocGetRootElement(doc.get()));
+      if (!s.set || s.setid != setid || s.lang == lang) return;
+      for (xmlNode* d : xml::children(s.set, "doc")) {
+        std::string speaker = doc_speaker(d, nullptr);
+        if (!speaker.empty()) out[xml::attr(d, "docid")] = speaker;
+      }
+    } catch (const Error&) {
+    }
+  };
+  std::sort(likely.begin(), likely.end());
+  std::sort(rest.begin(), rest.end());
+  for (const auto* group : {&likely, &rest})
+    for (const auto& p : *group) {
+      read_set(p);
+      if (!out.empty()) return out;
+    }
   return out;
 }
 
