@@ -3,16 +3,16 @@
 #include <unicode/bytestream.h>
 #include <unicode/edits.h>
 #include <unicode/normalizer2.h>
-#include <unicode/translit.h>
 #include <unicode/uchar.h>
-#include <unicode/uscript.h>
 #include <unicode/unistr.h>
+#include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
 #include <array>
 #include <mutex>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "tongwen/errors.h"
 
@@ -41,27 +41,19 @@ struct Analyzer::Impl {
     nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(st);
     if (U_FAILURE(st) || !nfkc_cf) stage_failed("nfkc_casefold", st);
 
-    st = U_ZERO_ERROR;
-    std::unique_ptr<icu::Transliterator> tr(
-        icu::Transliterator::createInstance("Hant-Hans", UTRANS_FORWARD, st));
-    if (U_FAILURE(st) || !tr) stage_failed("hant_to_hans", st);
-    to_simple.assign(kTableHi - kTableLo + 1, 0);
-    auto add = [&](char32_t lo, char32_t hi) {
-      for (char32_t c = lo; c <= hi; ++c) {
-        icu::UnicodeString u(static_cast<UChar32>(c));
-        tr->transliterate(u);
-        if (u.countChar32() != 1) continue;  // keep the table one code point to one
-        auto t = static_cast<char32_t>(u.char32At(0));
-        if (t == c) continue;
-        if (c <= kTableHi)
-          to_simple[c - kTableLo] = t;
-        else
-          to_simple_ext[c] = t;
-        simplified_only.insert(t);
-      }
+    // ICU's Hant-Hans mappings, one code point to one, generated at build time
+    // (core/tools/gen_hant_hans.cpp).
+    static constexpr std::pair<char32_t, char32_t> kHantHans[] = {
+#include "hant_hans_table.inc"
     };
-    add(kTableLo, kTableHi);
-    add(0x20000, 0x2A6DF);
+    to_simple.assign(kTableHi - kTableLo + 1, 0);
+    for (auto [c, t] : kHantHans) {
+      if (c >= kTableLo && c <= kTableHi)
+        to_simple[c - kTableLo] = t;
+      else
+        to_simple_ext[c] = t;
+      simplified_only.insert(t);
+    }
     for (char32_t c = kTableLo; c <= kTableHi; ++c)
       if (to_simple[c - kTableLo]) simplified_only.erase(c);
     for (auto& [c, t] : to_simple_ext) simplified_only.erase(c);
@@ -112,16 +104,19 @@ std::vector<std::string> Analyzer::stage_names() {
   return {"nfkc_casefold", "hant_to_hans", "segment", "stem"};
 }
 
-char32_t Analyzer::to_simplified(char32_t c) const noexcept { return impl_->simple(c); }
+char32_t Analyzer::to_simplified(char32_t c) const noexcept {
+  return impl_->simple(c);
+}
 
 std::string Analyzer::normalize(std::string_view utf8) const {
   std::string out;
   out.reserve(utf8.size());
   icu::StringByteSink<std::string> sink(&out);
   UErrorCode st = U_ZERO_ERROR;
-  impl_->nfkc_cf->normalizeUTF8(0, icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())),
-                                sink, nullptr, st);
-  if (U_FAILURE(st)) throw EnvironmentError("text_pipeline", std::string("normalisation failed: ") + u_errorName(st));
+  impl_->nfkc_cf->normalizeUTF8(0, icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())), sink,
+                                nullptr, st);
+  if (U_FAILURE(st))
+    throw EnvironmentError("text_pipeline", std::string("normalisation failed: ") + u_errorName(st));
   impl_->simplify(out);
   return out;
 }
@@ -131,9 +126,10 @@ MappedText Analyzer::normalize_mapped(std::string_view utf8) const {
   icu::StringByteSink<std::string> sink(&m.text);
   icu::Edits edits;
   UErrorCode st = U_ZERO_ERROR;
-  impl_->nfkc_cf->normalizeUTF8(0, icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())),
-                                sink, &edits, st);
-  if (U_FAILURE(st)) throw EnvironmentError("text_pipeline", std::string("normalisation failed: ") + u_errorName(st));
+  impl_->nfkc_cf->normalizeUTF8(0, icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())), sink,
+                                &edits, st);
+  if (U_FAILURE(st))
+    throw EnvironmentError("text_pipeline", std::string("normalisation failed: ") + u_errorName(st));
 
   // Original byte offset -> original code point index.
   std::vector<std::uint32_t> src_cp(utf8.size() + 1, 0);
@@ -196,24 +192,23 @@ MappedText Analyzer::normalize_mapped(std::string_view utf8) const {
 
 bool is_cjk(char32_t c) noexcept {
   if (c < 0x2E80) return false;
-  return (c >= 0x2E80 && c <= 0x2FDF) ||  // CJK radicals, Kangxi radicals
-         (c >= 0x3005 && c <= 0x3007) ||  // 々 〆 〇
-         (c >= 0x3021 && c <= 0x3029) ||  // Hangzhou numerals
+  return (c >= 0x2E80 && c <= 0x2FDF) ||                 // CJK radicals, Kangxi radicals
+         (c >= 0x3005 && c <= 0x3007) ||                 // 々 〆 〇
+         (c >= 0x3021 && c <= 0x3029) ||                 // Hangzhou numerals
          (c >= 0x3040 && c <= 0x30FF && c != 0x30FB) ||  // kana (not the middle dot)
-         (c >= 0x3100 && c <= 0x312F) ||  // bopomofo
-         (c >= 0x3131 && c <= 0x318F) ||  // hangul compatibility jamo
-         (c >= 0x31A0 && c <= 0x31BF) ||  // bopomofo extended
-         (c >= 0x31F0 && c <= 0x31FF) ||  // katakana extension
-         (c >= 0x3400 && c <= 0x4DBF) ||  // extension A
-         (c >= 0x4E00 && c <= 0x9FFF) ||  // unified ideographs
-         (c >= 0xAC00 && c <= 0xD7AF) ||  // hangul syllables
-         (c >= 0xF900 && c <= 0xFAFF) ||  // compatibility ideographs
-         (c >= 0x20000 && c <= 0x3134F);  // extensions B-G
+         (c >= 0x3100 && c <= 0x312F) ||                 // bopomofo
+         (c >= 0x3131 && c <= 0x318F) ||                 // hangul compatibility jamo
+         (c >= 0x31A0 && c <= 0x31BF) ||                 // bopomofo extended
+         (c >= 0x31F0 && c <= 0x31FF) ||                 // katakana extension
+         (c >= 0x3400 && c <= 0x4DBF) ||                 // extension A
+         (c >= 0x4E00 && c <= 0x9FFF) ||                 // unified ideographs
+         (c >= 0xAC00 && c <= 0xD7AF) ||                 // hangul syllables
+         (c >= 0xF900 && c <= 0xFAFF) ||                 // compatibility ideographs
+         (c >= 0x20000 && c <= 0x3134F);                 // extensions B-G
 }
 
 bool is_word_char(char32_t c) noexcept {
-  if (c < 0x80)
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
   if (c > 0x10FFFF) return false;
   auto uc = static_cast<UChar32>(c);
   if (u_isUAlphabetic(uc)) return true;

@@ -2,6 +2,11 @@
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
+
+#include <cstdint>
+#include <memory>
 #include <ostream>
 
 #include "tongwen/text.h"
@@ -16,7 +21,9 @@ struct Case {
   const char* input;
   const char* expected;
 };
-std::ostream& operator<<(std::ostream& o, const Case& c) { return o << c.input; }
+std::ostream& operator<<(std::ostream& o, const Case& c) {
+  return o << c.input;
+}
 
 // Tokens rendered as "term/kind@pos" joined by spaces: kind w (word), b (bigram), l (last char).
 std::string tokens(const char* input) {
@@ -24,25 +31,28 @@ std::string tokens(const char* input) {
   std::string norm = a.normalize(input), out;
   a.segment(norm, [&](const Token& t) {
     if (!out.empty()) out += ' ';
-    out += std::string(t.term) + "/" + (t.kind == TokenKind::Word ? "w" : t.kind == TokenKind::CjkBigram ? "b" : "l") +
+    out += std::string(t.term) + "/" +
+           (t.kind == TokenKind::Word        ? "w"
+            : t.kind == TokenKind::CjkBigram ? "b"
+                                             : "l") +
            "@" + std::to_string(t.position);
   });
   return out;
 }
 
 const Case kNormalize[] = {
-    {"ＡＢＣ１２３", "abc123"},                     // full-width letters and digits
-    {"Ｈｅｌｌｏ　Ｗｏｒｌｄ", "hello world"},      // ideographic space
-    {"INNOVATION Policy", "innovation policy"},      // case folding
-    {"Straße", "strasse"},                           // full case folding
-    {"智慧財產權", "智慧财产权"},                     // Traditional -> Simplified, per character
+    {"ＡＢＣ１２３", "abc123"},                  // full-width letters and digits
+    {"Ｈｅｌｌｏ　Ｗｏｒｌｄ", "hello world"},   // ideographic space
+    {"INNOVATION Policy", "innovation policy"},  // case folding
+    {"Straße", "strasse"},                       // full case folding
+    {"智慧財產權", "智慧财产权"},                // Traditional -> Simplified, per character
     {"世界人權宣言", "世界人权宣言"},
     {"臺灣與台灣", "台湾与台湾"},
     {"發展　髮型", "发展 发型"},
-    {"ﬁnance", "finance"},                           // compatibility ligature
-    {"㈱", "(株)"},                                  // compatibility form
-    {"人工智能，治理。", "人工智能,治理。"},          // full-width comma folds, 。 stays
-    {"e\u0301cole", "\u00e9cole"},                   // composition
+    {"ﬁnance", "finance"},                    // compatibility ligature
+    {"㈱", "(株)"},                           // compatibility form
+    {"人工智能，治理。", "人工智能,治理。"},  // full-width comma folds, 。 stays
+    {"e\u0301cole", "\u00e9cole"},            // composition
 };
 
 const Case kTokens[] = {
@@ -77,6 +87,33 @@ BOOST_AUTO_TEST_CASE(folds_traditional_to_simplified_tokens_identically) {
   BOOST_TEST(tokens("數據安全與個人資訊") == tokens("数据安全与个人资讯"));
 }
 
+BOOST_AUTO_TEST_CASE(the_compiled_traditional_table_equals_icus_live_transliterator) {
+  // The table is generated at build time (core/tools/gen_hant_hans.cpp); this catches a table
+  // built against another ICU than the one the program runs with, or a generator that lost rows.
+  UErrorCode st = U_ZERO_ERROR;
+  std::unique_ptr<icu::Transliterator> tr(
+      icu::Transliterator::createInstance("Hant-Hans", UTRANS_FORWARD, st));
+  BOOST_REQUIRE(U_SUCCESS(st));
+  const auto& a = tongwen::text::Analyzer::instance();
+  std::size_t mapped = 0, mismatches = 0;
+  for (auto [lo, hi] : {std::pair<UChar32, UChar32>{0x3400, 0x9FFF}, {0x20000, 0x2A6DF}}) {
+    for (UChar32 c = lo; c <= hi; ++c) {
+      icu::UnicodeString u(c);
+      tr->transliterate(u);
+      auto expected = u.countChar32() == 1 ? static_cast<char32_t>(u.char32At(0)) : static_cast<char32_t>(c);
+      if (expected != static_cast<char32_t>(c)) ++mapped;
+      if (a.to_simplified(static_cast<char32_t>(c)) != expected && ++mismatches <= 5)
+        BOOST_TEST(static_cast<std::uint32_t>(a.to_simplified(static_cast<char32_t>(c))) ==
+                       static_cast<std::uint32_t>(expected),
+                   "U+" << std::hex << c);
+    }
+  }
+  BOOST_TEST(mismatches == 0u);
+  BOOST_TEST(mapped > 2000u);  // ICU 72 maps ~2,700 Traditional characters
+  BOOST_TEST((a.to_simplified(U'權') == U'权'));
+  BOOST_TEST((a.to_simplified(U'权') == U'权'));
+}
+
 BOOST_AUTO_TEST_CASE(maps_normalised_characters_back_to_original_offsets) {
   const auto& a = Analyzer::instance();
   // "ﬁ" (one code point) becomes "fi" (two); full-width Ａ one to one; 權 -> 权.
@@ -103,7 +140,9 @@ BOOST_AUTO_TEST_CASE(skips_overlong_words_but_keeps_positions) {
 }
 
 BOOST_AUTO_TEST_CASE(treats_ill_formed_utf8_as_a_separator) {
-  std::string s = "abc\xff\xfe" "def";
+  std::string s =
+      "abc\xff\xfe"
+      "def";
   BOOST_TEST(!tongwen::text::is_valid_utf8(s));
   std::vector<std::string> got;
   Analyzer::instance().segment(s, [&](const Token& t) { got.emplace_back(t.term); });
@@ -117,8 +156,10 @@ BOOST_AUTO_TEST_CASE(detects_language_from_script) {
   BOOST_TEST(detect_language("人工智能的治理需要全球合作。") == "zh-Hans");
   BOOST_TEST(detect_language("人工智慧的治理需要全球合作與對話。") == "zh-Hant");
   BOOST_TEST(detect_language("Artificial intelligence needs global governance.") == "en");
-  BOOST_TEST(detect_language("我们讨论了 AI governance 和 open science 的关系，以及数据共享的规则。") == "zh-Hans");
-  BOOST_TEST(detect_language("The Belt and Road (一带一路) initiative was discussed at length by the panel.") == "en");
+  BOOST_TEST(detect_language("我们讨论了 AI governance 和 open science 的关系，以及数据共享的规则。") ==
+             "zh-Hans");
+  BOOST_TEST(detect_language(
+                 "The Belt and Road (一带一路) initiative was discussed at length by the panel.") == "en");
   BOOST_TEST(detect_language("1234 —— !!!") == "und");
   BOOST_TEST(detect_language("Всеобщая декларация прав человека") == "other");
 }
