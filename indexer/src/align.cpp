@@ -13,6 +13,7 @@
 #include "tongwen/errors.h"
 #include "tongwen/sentences.h"
 #include "tongwen/text.h"
+#include "tongwen/util.h"
 
 namespace tongwen {
 
@@ -511,14 +512,7 @@ Lexicon Lexicon::load(const std::string& path) {
     ++n;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    for (;;) {
-      auto tab = line.find('\t', start);
-      parts.push_back(line.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
-      if (tab == std::string::npos) break;
-      start = tab + 1;
-    }
+    std::vector<std::string> parts = split_fields(line, '\t');
     if (parts.size() < 2 || parts[0].empty() || parts[1].empty())
       throw UserError("malformed", path + ":" + std::to_string(n) +
                                        ": a glossary line needs an English and a Chinese term separated by a tab");

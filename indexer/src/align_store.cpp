@@ -43,14 +43,7 @@ struct GroupRecord {
     std::istringstream in(data);
     std::string line;
     while (std::getline(in, line)) {
-      std::vector<std::string> f;
-      std::size_t start = 0;
-      for (;;) {
-        auto tab = line.find('\t', start);
-        f.push_back(line.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
-        if (tab == std::string::npos) break;
-        start = tab + 1;
-      }
+      std::vector<std::string> f = split_fields(line, '\t');
       if (f[0] == "m" && f.size() == 3) r.members[f[1]] = f[2];
       if (f[0] == "s" && f.size() == 6)
         r.stats[{f[1], f[2]}] = {std::string(kLengthStatsKeyPrefix) + f[3] + "\t" + f[4], LengthStats::parse(f[5])};

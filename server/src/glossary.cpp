@@ -5,6 +5,7 @@
 
 #include "tongwen/errors.h"
 #include "tongwen/text.h"
+#include "tongwen/util.h"
 
 namespace tongwen {
 
@@ -50,18 +51,12 @@ Glossary Glossary::load(const std::string& path) {
     ++n;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    while (true) {
-      auto tab = line.find('\t', start);
-      std::string part = line.substr(start, tab == std::string::npos ? std::string::npos : tab - start);
-      if (!part.empty()) parts.push_back(part);
-      if (tab == std::string::npos) break;
-      start = tab + 1;
-    }
+    std::vector<std::string> parts = split_fields(line, '\t');
+    std::erase_if(parts, [](const std::string& p) { return p.empty(); });
     if (parts.size() < 2)
-      throw UserError("config", path + ":" + std::to_string(n) +
-                                    ": a glossary line needs an English and a Chinese term separated by a tab");
+      throw UserError("config",
+                      path + ":" + std::to_string(n) +
+                          ": a glossary line needs an English and a Chinese term separated by a tab");
     g.add(parts);
   }
   return g;

@@ -1,9 +1,10 @@
-// Small shared helpers: hashing and whole-file reads.
+// Small shared helpers: hashing, whole-file reads, field splitting, HTML escaping.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tongwen {
 
@@ -12,6 +13,8 @@ std::string sha256_hex(std::string_view bytes);
 // Reads a whole file; throws ConvertError(path, "too_large") above max_bytes and
 // EnvironmentError("io") when it cannot be read.
 std::string read_file(const std::string& path, std::uint64_t max_bytes = UINT64_MAX);
+// The fields of a line separated by `sep`, empty ones included ("a\t\tb" -> a, "", b).
+std::vector<std::string> split_fields(std::string_view line, char sep);
 // HTML-escapes & < > " '.
 void append_html_escaped(std::string& out, std::string_view text);
 std::string html_escape(std::string_view text);
