@@ -55,7 +55,8 @@ int int_param(const Params& p, const std::string& name, int fallback, int lo, in
   if (!Poco::NumberParser::tryParse(v, x))
     throw UserError("bad_parameter", name + " must be a whole number, got \"" + v + "\"");
   if (x < lo || x > hi)
-    throw UserError("bad_parameter", name + " must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " + v);
+    throw UserError("bad_parameter", name + " must be between " + std::to_string(lo) + " and " +
+                                         std::to_string(hi) + ", got " + v);
   return x;
 }
 
@@ -64,6 +65,22 @@ ApiResponse json_response(const Poco::Dynamic::Var& body, int status) {
   r.status = status;
   r.body = json_text(body);
   return r;
+}
+
+Object::Ptr facets_json(const std::vector<std::pair<std::string, std::vector<FacetCount>>>& facets) {
+  Object::Ptr out = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  for (const auto& [name, values] : facets) {
+    Array::Ptr a = new Array;
+    for (const auto& v : values) {
+      Object::Ptr vo = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      vo->set("value", v.value);
+      vo->set("count", static_cast<Poco::UInt64>(v.count));
+      if (v.selected) vo->set("selected", true);
+      a->add(vo);
+    }
+    out->set(name, a);
+  }
+  return out;
 }
 
 Object::Ptr snippet_json(const Snippet& s) {
@@ -119,19 +136,7 @@ Object::Ptr search_result_json(const SearchResult& r) {
     hits->add(ho);
   }
   o->set("hits", hits);
-  Object::Ptr facets = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  for (const auto& [name, values] : r.facets) {
-    Array::Ptr a = new Array;
-    for (const auto& v : values) {
-      Object::Ptr vo = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-      vo->set("value", v.value);
-      vo->set("count", static_cast<Poco::UInt64>(v.count));
-      if (v.selected) vo->set("selected", true);
-      a->add(vo);
-    }
-    facets->set(name, a);
-  }
-  o->set("facets", facets);
+  o->set("facets", facets_json(r.facets));
   if (!r.expansions.empty()) {
     Array::Ptr ex = new Array;
     for (const auto& e : r.expansions) {
@@ -243,7 +248,8 @@ bool route_read(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::v
     out = json_response(o);
     return true;
   }
-  if (parts.size() == 3 && parts[1] == "documents" && (req.getMethod() == "GET" || req.getMethod() == "HEAD")) {
+  if (parts.size() == 3 && parts[1] == "documents" &&
+      (req.getMethod() == "GET" || req.getMethod() == "HEAD")) {
     check_params(p, {});
     auto doc = ctx.search->document(parts[2]);
     if (!doc) throw UserError("not_found", "no document with id \"" + parts[2] + "\"");

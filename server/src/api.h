@@ -55,10 +55,13 @@ bool route_read(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::v
                 const Params& p, ApiResponse& out);
 bool route_write(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::vector<std::string>& parts,
                  const Params& p, ApiResponse& out);
-bool route_bilingual(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::vector<std::string>& parts,
-                     const Params& p, ApiResponse& out);
+bool route_bilingual(ApiContext& ctx, Poco::Net::HTTPServerRequest& req,
+                     const std::vector<std::string>& parts, const Params& p, ApiResponse& out);
 
 // JSON forms shared by endpoints.
 Poco::JSON::Object::Ptr snippet_json(const Snippet& s);
+// {field: [{value, count, selected?}]} in the given order.
+Poco::JSON::Object::Ptr facets_json(
+    const std::vector<std::pair<std::string, std::vector<FacetCount>>>& facets);
 
 }  // namespace tongwen

@@ -54,8 +54,8 @@ void require_get(const Poco::Net::HTTPServerRequest& req) {
 
 }  // namespace
 
-bool route_bilingual(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::vector<std::string>& parts,
-                     const Params& p, ApiResponse& out) {
+bool route_bilingual(ApiContext& ctx, Poco::Net::HTTPServerRequest& req,
+                     const std::vector<std::string>& parts, const Params& p, ApiResponse& out) {
   if (parts.size() == 4 && parts[0] == "api" && parts[1] == "documents" && parts[3] == "parallel") {
     require_get(req);
     check_params(p, {"with"});
@@ -116,19 +116,7 @@ bool route_bilingual(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const s
       lines->add(lo);
     }
     o->set("lines", lines);
-    Object::Ptr facets = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    for (const auto& [name, values] : r.facets) {
-      Array::Ptr a = new Array;
-      for (const auto& v : values) {
-        Object::Ptr vo = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-        vo->set("value", v.value);
-        vo->set("count", static_cast<Poco::UInt64>(v.count));
-        if (v.selected) vo->set("selected", true);
-        a->add(vo);
-      }
-      facets->set(name, a);
-    }
-    o->set("facets", facets);
+    o->set("facets", facets_json(r.facets));
     out = json_response(o);
     return true;
   }
