@@ -12,9 +12,9 @@ namespace tongwen::cli {
 
 // Exit codes.
 inline constexpr int kOk = 0;
-inline constexpr int kInputsFailed = 1;    // some inputs failed (the rest was done)
-inline constexpr int kUsage = 2;           // usage or configuration error
-inline constexpr int kEnvironment = 3;     // the environment failed (index locked, I/O)
+inline constexpr int kInputsFailed = 1;  // some inputs failed (the rest was done)
+inline constexpr int kUsage = 2;         // usage or configuration error
+inline constexpr int kEnvironment = 3;   // the environment failed (index locked, I/O)
 
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;

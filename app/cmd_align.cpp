@@ -84,8 +84,8 @@ std::vector<std::pair<Document, Document>> pair_files(std::vector<Document> a, s
     if (it != by_group.end() && it->second->id != d.id) out.emplace_back(d, *it->second);
   }
   if (out.empty())
-    throw UserError("bad_parameter", path_a + " and " + path_b + " hold " + std::to_string(a.size()) + " and " +
-                                         std::to_string(b.size()) +
+    throw UserError("bad_parameter", path_a + " and " + path_b + " hold " + std::to_string(a.size()) +
+                                         " and " + std::to_string(b.size()) +
                                          " documents with no translation group in common: nothing to align");
   return out;
 }
@@ -98,7 +98,8 @@ int cmd_align(const Global& g, const std::vector<std::string>& argv) {
     std::cout << kHelp;
     return kOk;
   }
-  if (a.positional.size() != 2) throw UsageError("align takes two files or two document ids (see tongwen align --help)");
+  if (a.positional.size() != 2)
+    throw UsageError("align takes two files or two document ids (see tongwen align --help)");
   if (a.has("json") && a.has("tsv")) throw UsageError("--json and --tsv exclude each other");
   Settings s = settings(g);
   set_alignment_glossary(s.search.glossary);
@@ -107,7 +108,8 @@ int cmd_align(const Global& g, const std::vector<std::string>& argv) {
   const std::string& B = a.positional[1];
 
   std::vector<Aligned> results;
-  bool files = Poco::File(A).exists() && Poco::File(B).exists() && Poco::File(A).isFile() && Poco::File(B).isFile();
+  bool files =
+      Poco::File(A).exists() && Poco::File(B).exists() && Poco::File(A).isFile() && Poco::File(B).isFile();
   if (files) {
     ConvertOptions opt;
     opt.limits = ConvertLimits::from(s);
@@ -120,8 +122,9 @@ int cmd_align(const Global& g, const std::vector<std::string>& argv) {
     }
   } else {
     if (!Poco::File(s.index_dir()).exists())
-      throw UserError("not_found", "\"" + A + "\" and \"" + B + "\" are not both files, and there is no index at " +
-                                       s.index_dir() + " to look them up as document ids");
+      throw UserError("not_found", "\"" + A + "\" and \"" + B +
+                                       "\" are not both files, and there is no index at " + s.index_dir() +
+                                       " to look them up as document ids");
     Xapian::Database db;
     try {
       db = Xapian::Database(s.index_dir());
@@ -149,7 +152,8 @@ int cmd_align(const Global& g, const std::vector<std::string>& argv) {
       LengthStats stats = LengthStats::parse(db.get_metadata(key));
       if (swapped) stats = stats.swapped();
       ao.stats = &stats;
-      TranslationTable table = TranslationTable::parse(db.get_metadata(translation_table_key(src.lang, tgt.lang)));
+      TranslationTable table =
+          TranslationTable::parse(db.get_metadata(translation_table_key(src.lang, tgt.lang)));
       ao.translations = &table;
       al = align_documents(src, tgt, ao);
     }
@@ -158,7 +162,9 @@ int cmd_align(const Global& g, const std::vector<std::string>& argv) {
 
   if (a.has("json")) {
     if (results.size() == 1) {
-      std::cout << json_text(alignment_to_object(results[0].alignment, &results[0].source, &results[0].target), true)
+      std::cout << json_text(
+                       alignment_to_object(results[0].alignment, &results[0].source, &results[0].target),
+                       true)
                 << "\n";
     } else {
       Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;

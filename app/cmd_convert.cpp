@@ -21,7 +21,8 @@ int cmd_convert(const Global& g, const std::vector<std::string>& argv) {
                  "Exit 1 when the file cannot be converted (the error names the file and the problem).\n";
     return kOk;
   }
-  if (a.positional.size() != 1) throw UsageError("convert takes exactly one FILE (see tongwen convert --help)");
+  if (a.positional.size() != 1)
+    throw UsageError("convert takes exactly one FILE (see tongwen convert --help)");
   Settings s = settings(g);
   ConvertOptions opt;
   opt.format = a.get("format");
@@ -38,11 +39,13 @@ int cmd_convert(const Global& g, const std::vector<std::string>& argv) {
     for (const auto& p : d.paragraphs)
       if (!p.lang.empty()) langs.insert(p.lang);
   }
-  Poco::JSON::Array::Ptr enc = new Poco::JSON::Array, lang = new Poco::JSON::Array, docs = new Poco::JSON::Array;
+  Poco::JSON::Array::Ptr enc = new Poco::JSON::Array, lang = new Poco::JSON::Array,
+                         docs = new Poco::JSON::Array;
   for (const auto& e : encodings) enc->add(e);
   for (const auto& l : langs) lang->add(l);
   for (const auto& d : r.documents) docs->add(document_to_object(d, true));
-  o->set("encoding", encodings.size() == 1 ? Poco::Dynamic::Var(*encodings.begin()) : Poco::Dynamic::Var(enc));
+  o->set("encoding",
+         encodings.size() == 1 ? Poco::Dynamic::Var(*encodings.begin()) : Poco::Dynamic::Var(enc));
   o->set("languages", lang);
   o->set("documents", docs);
   std::cout << json_text(o, !a.has("compact")) << "\n";
@@ -66,13 +69,15 @@ int cmd_formats(const Global&, const std::vector<std::string>& argv) {
 int cmd_config(const Global& g, const std::vector<std::string>& argv) {
   Args a = parse(argv, {}, {"help"});
   if (a.has("help")) {
-    std::cout << "usage: tongwen config\n\nPrints every setting: key, environment variable, default, description.\n"
-                 "Layers: defaults < file (--config) < environment < --set/flags. Unknown keys are errors.\n";
+    std::cout
+        << "usage: tongwen config\n\nPrints every setting: key, environment variable, default, description.\n"
+           "Layers: defaults < file (--config) < environment < --set/flags. Unknown keys are errors.\n";
     return kOk;
   }
   settings(g);  // validates
   for (const auto& d : settings_reference())
-    std::cout << d.key << "\t" << (d.env.empty() ? "-" : d.env) << "\t" << d.default_value << "\t" << d.description << "\n";
+    std::cout << d.key << "\t" << (d.env.empty() ? "-" : d.env) << "\t" << d.default_value << "\t"
+              << d.description << "\n";
   return kOk;
 }
 

@@ -80,9 +80,11 @@ exit: 0 all files loaded or unchanged, 1 some files failed, 2 usage, 3 index una
 int cmd_delete(const Global& g, const std::vector<std::string>& argv) {
   Args a = parse(argv, {}, {"help"});
   if (a.has("help")) {
-    std::cout << "usage: tongwen delete ID...\n\nRemoves documents from the index by id, in one commit. Exit 1 when an id\n"
-                 "is unknown. A deleted document stays deleted when its unchanged file is loaded again; it comes\n"
-                 "back when the file changes.\n";
+    std::cout
+        << "usage: tongwen delete ID...\n\nRemoves documents from the index by id, in one commit. Exit 1 "
+           "when an id\n"
+           "is unknown. A deleted document stays deleted when its unchanged file is loaded again; it comes\n"
+           "back when the file changes.\n";
     return kOk;
   }
   if (a.positional.empty()) throw UsageError("delete needs at least one ID");

@@ -34,8 +34,9 @@ options:
 }  // namespace
 
 int cmd_search(const Global& g, const std::vector<std::string>& argv) {
-  Args a = parse(argv, {"speaker", "topic", "event", "lang", "type", "year", "from", "to", "sort", "page", "size"},
-                 {"help", "json", "expand", "no-facets"});
+  Args a =
+      parse(argv, {"speaker", "topic", "event", "lang", "type", "year", "from", "to", "sort", "page", "size"},
+            {"help", "json", "expand", "no-facets"});
   if (a.has("help")) {
     std::cout << kQueryHelp;
     return kOk;
@@ -70,7 +71,8 @@ int cmd_search(const Global& g, const std::vector<std::string>& argv) {
   for (const auto& h : r.hits) {
     std::cout << "\n" << ++n << ". " << h.title << "  [" << h.id << "]\n   ";
     std::string meta;
-    for (const auto& x : {h.date, h.lang, h.type}) if (!x.empty()) meta += (meta.empty() ? "" : " · ") + x;
+    for (const auto& x : {h.date, h.lang, h.type})
+      if (!x.empty()) meta += (meta.empty() ? "" : " · ") + x;
     for (const auto& x : h.speakers) meta += (meta.empty() ? "" : " · ") + x;
     std::cout << meta << "\n   ";
     // Highlights as [[...]] on a terminal.

@@ -1,6 +1,6 @@
+#include <pthread.h>
 #include <csignal>
 #include <iostream>
-#include <pthread.h>
 
 #include "cli.h"
 #include "index_write_service.h"
@@ -36,8 +36,9 @@ Binds 127.0.0.1:8080 unless configured otherwise (server.host, server.port, TONG
   IndexWriteService writer(s);
   HttpServer server(search, &writer, s);
   server.start();
-  std::cout << "tongwen: serving " << search.stats().documents << " documents from " << s.index_dir() << " on "
-            << server.url() << "/" << (s.server.token.empty() ? "  (writes disabled: no server.token)" : "") << std::endl;
+  std::cout << "tongwen: serving " << search.stats().documents << " documents from " << s.index_dir()
+            << " on " << server.url() << "/"
+            << (s.server.token.empty() ? "  (writes disabled: no server.token)" : "") << std::endl;
   int sig = 0;
   sigwait(&set, &sig);
   std::cout << "tongwen: stopping" << std::endl;

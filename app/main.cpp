@@ -28,7 +28,9 @@ Args parse(const std::vector<std::string>& argv, const std::vector<std::string>&
   auto takes_value = [&](const std::string& n) {
     return std::find(with_value.begin(), with_value.end(), n) != with_value.end();
   };
-  auto is_flag = [&](const std::string& n) { return std::find(flags.begin(), flags.end(), n) != flags.end(); };
+  auto is_flag = [&](const std::string& n) {
+    return std::find(flags.begin(), flags.end(), n) != flags.end();
+  };
   bool only_positional = false;
   for (std::size_t i = 0; i < argv.size(); ++i) {
     const std::string& s = argv[i];
@@ -154,7 +156,8 @@ int main(int argc, char** argv) {
     return kUsage;
   } catch (const UserError& e) {
     std::cerr << "tongwen: " << e.what() << "\n";
-    return e.code() == "config" || e.code() == "bad_query" || e.code() == "bad_parameter" ? kUsage : kInputsFailed;
+    return e.code() == "config" || e.code() == "bad_query" || e.code() == "bad_parameter" ? kUsage
+                                                                                          : kInputsFailed;
   } catch (const EnvironmentError& e) {
     std::cerr << "tongwen: " << e.what() << "\n";
     return kEnvironment;

@@ -84,7 +84,8 @@ class Package {
       static const char encrypted_package[] = "E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0";
       if (b.find(std::string_view(encrypted_package, sizeof encrypted_package - 1)) != std::string_view::npos)
         throw ConvertError(in.path, "encrypted", "a password-protected Office document (encrypted package)");
-      throw ConvertError(in.path, "unsupported", "a legacy binary Word document (.doc), not a .docx zip package");
+      throw ConvertError(in.path, "unsupported",
+                         "a legacy binary Word document (.doc), not a .docx zip package");
     }
     if (b.size() < 4 || b.substr(0, 2) != "PK")
       throw ConvertError(in.path, "malformed", "not a zip archive (a .docx file is a zip package)");
@@ -93,10 +94,12 @@ class Package {
     if (b.substr(0, 4) != std::string_view("PK\x03\x04", 4))
       throw ConvertError(in.path, "malformed", "not a zip archive (a .docx file is a zip package)");
     if (count_occurrences(b, std::string_view("PK\x03\x04", 4), kMaxEntries) > kMaxEntries)
-      throw ConvertError(in.path, "too_large",
-                         "the zip holds more than " + std::to_string(kMaxEntries) + " entries; a DOCX has a few dozen");
+      throw ConvertError(
+          in.path, "too_large",
+          "the zip holds more than " + std::to_string(kMaxEntries) + " entries; a DOCX has a few dozen");
     try {
-      stream_ = std::make_unique<Poco::MemoryInputStream>(in.bytes.data(), static_cast<std::streamsize>(in.bytes.size()));
+      stream_ = std::make_unique<Poco::MemoryInputStream>(in.bytes.data(),
+                                                          static_cast<std::streamsize>(in.bytes.size()));
       archive_ = std::make_unique<Poco::Zip::ZipArchive>(*stream_);
     } catch (const Poco::Exception& e) {
       throw ConvertError(in.path, "malformed", "corrupt zip archive: " + e.displayText());
@@ -105,10 +108,12 @@ class Package {
     }
     for (auto it = archive_->headerBegin(); it != archive_->headerEnd(); ++it)
       if (unsafe_name(it->first))
-        throw ConvertError(in.path, "unsafe", "the zip names an entry outside the archive: \"" + it->first + "\"");
+        throw ConvertError(in.path, "unsafe",
+                           "the zip names an entry outside the archive: \"" + it->first + "\"");
     for (auto it = archive_->fileInfoBegin(); it != archive_->fileInfoEnd(); ++it)
       if (unsafe_name(it->first))
-        throw ConvertError(in.path, "unsafe", "the zip directory names an entry outside the archive: \"" + it->first + "\"");
+        throw ConvertError(in.path, "unsafe",
+                           "the zip directory names an entry outside the archive: \"" + it->first + "\"");
   }
 
   // The inflated bytes of a part, or nothing when the archive has no such entry.
@@ -117,11 +122,13 @@ class Package {
     if (h == archive_->headerEnd()) return std::nullopt;
     const Poco::Zip::ZipLocalFileHeader& header = h->second;
     if (header.isEncrypted())
-      throw ConvertError(in_.path, "encrypted", "the zip entry " + name + " is encrypted (password-protected document)");
+      throw ConvertError(in_.path, "encrypted",
+                         "the zip entry " + name + " is encrypted (password-protected document)");
     auto method = header.getCompressionMethod();
     if (method != Poco::Zip::ZipCommon::CM_STORE && method != Poco::Zip::ZipCommon::CM_DEFLATE)
       throw ConvertError(in_.path, "unsupported",
-                         "the zip entry " + name + " uses compression method " + std::to_string(static_cast<int>(method)) +
+                         "the zip entry " + name + " uses compression method " +
+                             std::to_string(static_cast<int>(method)) +
                              " (only stored and deflate are read)");
     std::uint64_t declared = header.getUncompressedSize();
     for (auto it = archive_->fileInfoBegin(); it != archive_->fileInfoEnd(); ++it)
@@ -150,7 +157,8 @@ class Package {
         out.append(buf, n);
       }
       if (zin.bad() || out.size() != declared || !zin.crcValid())
-        throw ConvertError(in_.path, "malformed", "the zip entry " + name + " is corrupt (size or CRC mismatch)");
+        throw ConvertError(in_.path, "malformed",
+                           "the zip entry " + name + " is corrupt (size or CRC mismatch)");
     } catch (const Poco::Exception& e) {
       throw ConvertError(in_.path, "malformed", "the zip entry " + name + " is corrupt: " + e.displayText());
     }
@@ -213,8 +221,8 @@ struct Styles {
 
 bool heading_name(const std::string& id_or_name) {
   std::string l = lower(id_or_name);
-  return l.rfind("heading", 0) == 0 || l == "title" || l == "subtitle" || l.find("标题") != std::string::npos ||
-         l.find("標題") != std::string::npos;
+  return l.rfind("heading", 0) == 0 || l == "title" || l == "subtitle" ||
+         l.find("标题") != std::string::npos || l.find("標題") != std::string::npos;
 }
 
 Styles read_styles(xmlNode* root) {
@@ -246,7 +254,8 @@ class Body {
         table(c);
       } else if (nm == "sdt") {
         if (const xmlNode* content = xml::child(c, "sdtContent")) blocks(content);
-      } else if (nm == "customXml" || nm == "smartTag" || nm == "ins" || nm == "AlternateContent" || nm == "Choice") {
+      } else if (nm == "customXml" || nm == "smartTag" || nm == "ins" || nm == "AlternateContent" ||
+                 nm == "Choice") {
         blocks(c);
       }
     }
@@ -322,7 +331,8 @@ std::string iso_date(const std::string& s) {
       if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
     return true;
   };
-  if (digits(0, 4) && s.size() >= 10 && s[4] == '-' && digits(5, 2) && s[7] == '-' && digits(8, 2)) return s.substr(0, 10);
+  if (digits(0, 4) && s.size() >= 10 && s[4] == '-' && digits(5, 2) && s[7] == '-' && digits(8, 2))
+    return s.substr(0, 10);
   if (digits(0, 4)) return s.substr(0, 4);
   return {};
 }
@@ -334,7 +344,8 @@ std::string language_tag(const std::string& declared, const std::string& detecte
   std::string detected_primary = detected.substr(0, detected.find('-'));
   if (primary != detected_primary) return {};  // the declaration contradicts the text
   if (primary == "zh") {
-    if (l.find("hant") != std::string::npos || l.ends_with("tw") || l.ends_with("hk") || l.ends_with("mo")) return "zh-Hant";
+    if (l.find("hant") != std::string::npos || l.ends_with("tw") || l.ends_with("hk") || l.ends_with("mo"))
+      return "zh-Hant";
     if (l.find("hans") != std::string::npos || l.ends_with("cn") || l.ends_with("sg")) return "zh-Hans";
     return detected;
   }
@@ -345,7 +356,8 @@ class DocxConverter final : public Converter {
  public:
   std::string_view name() const override { return "docx"; }
   std::string_view description() const override {
-    return "Word documents (.docx): paragraphs, headings, tables; title, author, keywords, date from core.xml";
+    return "Word documents (.docx): paragraphs, headings, tables; title, author, keywords, date from "
+           "core.xml";
   }
   std::vector<std::string_view> extensions() const override { return {"docx"}; }
   int sniff(std::string_view, std::string_view head) const override {
@@ -388,7 +400,8 @@ class DocxConverter final : public Converter {
       for (auto& name : split_list(element_text(root, "creator"))) d.speakers.push_back(Speaker{name, {}});
       std::string keywords = element_text(root, "keywords");
       for (const char* sep : {",", "，"})
-        for (auto p = keywords.find(sep); p != std::string::npos; p = keywords.find(sep)) keywords.replace(p, std::strlen(sep), ";");
+        for (auto p = keywords.find(sep); p != std::string::npos; p = keywords.find(sep))
+          keywords.replace(p, std::strlen(sep), ";");
       d.topics = split_list(keywords);
       d.date = iso_date(element_text(root, "created"));
       d.description = element_text(root, "description");
@@ -411,6 +424,8 @@ class DocxConverter final : public Converter {
 
 }  // namespace
 
-std::unique_ptr<Converter> make_docx_converter() { return std::make_unique<DocxConverter>(); }
+std::unique_ptr<Converter> make_docx_converter() {
+  return std::make_unique<DocxConverter>();
+}
 
 }  // namespace tongwen

@@ -32,8 +32,8 @@
 #include <poppler/cpp/poppler-page.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cctype>
+#include <chrono>
 #include <climits>
 #include <cmath>
 #include <cstdio>
@@ -157,8 +157,8 @@ bool page_number_line(const std::string& s) {
       continue;
     }
     std::string_view ch(t.data() + start, i - start);
-    if (c == ' ' || c == '-' || c == 0x2013 || c == 0x2014 || ch == "第" || ch == "页" || ch == "頁" || c == '/' ||
-        t.compare(start, 4, "Page") == 0 || t.compare(start, 4, "page") == 0) {
+    if (c == ' ' || c == '-' || c == 0x2013 || c == 0x2014 || ch == "第" || ch == "页" || ch == "頁" ||
+        c == '/' || t.compare(start, 4, "Page") == 0 || t.compare(start, 4, "page") == 0) {
       if (t.compare(start, 4, "Page") == 0 || t.compare(start, 4, "page") == 0) i = start + 4;
       continue;
     }
@@ -186,8 +186,9 @@ std::string join_paragraph(const std::vector<std::string>& lines) {
   std::string raw;
   for (const auto& l : lines) {
     if (!raw.empty()) {
-      bool hyphen = raw.size() >= 2 && raw.back() == '-' && std::isalpha(static_cast<unsigned char>(raw[raw.size() - 2])) &&
-                    !l.empty() && std::islower(static_cast<unsigned char>(l[0]));
+      bool hyphen = raw.size() >= 2 && raw.back() == '-' &&
+                    std::isalpha(static_cast<unsigned char>(raw[raw.size() - 2])) && !l.empty() &&
+                    std::islower(static_cast<unsigned char>(l[0]));
       if (!hyphen) raw.push_back('\n');
     }
     raw += l;
@@ -200,7 +201,8 @@ class Layout {
   explicit Layout(const std::vector<PageLines>& pages) {
     std::map<long, double> font_weight;
     for (const auto& p : pages)
-      for (const auto& l : p.lines) font_weight[std::lround(l.font * 2)] += static_cast<double>(l.text.size());
+      for (const auto& l : p.lines)
+        font_weight[std::lround(l.font * 2)] += static_cast<double>(l.text.size());
     double best = -1;
     for (const auto& [f, w] : font_weight)
       if (w > best) {
@@ -338,7 +340,8 @@ class PdfConverter final : public Converter {
         poppler::document::load_from_raw_data(in.bytes.data(), static_cast<int>(in.bytes.size())));
     if (!doc) {
       std::string why = capture.first();
-      throw ConvertError(in.path, "malformed", "corrupt PDF: poppler cannot open it" + (why.empty() ? "" : " (" + why + ")"));
+      throw ConvertError(in.path, "malformed",
+                         "corrupt PDF: poppler cannot open it" + (why.empty() ? "" : " (" + why + ")"));
     }
     if (doc->is_locked())
       throw ConvertError(in.path, "encrypted", "the PDF is encrypted and needs a password to open");
@@ -378,8 +381,8 @@ class PdfConverter final : public Converter {
     d.paragraphs = paragraphs_of(page_lines);
     if (d.paragraphs.empty())
       throw ConvertError(in.path, "no_text",
-                         "has no text layer (scanned?): " + std::to_string(pages) + " page" + (pages == 1 ? "" : "s") +
-                             " without extractable text");
+                         "has no text layer (scanned?): " + std::to_string(pages) + " page" +
+                             (pages == 1 ? "" : "s") + " without extractable text");
     if (d.title.empty() && d.paragraphs.front().kind == "heading") d.title = d.paragraphs.front().text;
     return {std::move(d)};
   }
@@ -387,7 +390,9 @@ class PdfConverter final : public Converter {
 
 }  // namespace
 
-std::unique_ptr<Converter> make_pdf_converter() { return std::make_unique<PdfConverter>(); }
+std::unique_ptr<Converter> make_pdf_converter() {
+  return std::make_unique<PdfConverter>();
+}
 
 }  // namespace tongwen
 
@@ -396,5 +401,7 @@ std::unique_ptr<Converter> make_pdf_converter() { return std::make_unique<PdfCon
 // (288 bytes) for the life of the process and never frees it: not our leak, and LeakSanitizer
 // would fail every sanitized binary that converts such a PDF. Linked into every program that
 // links the converters, so the CLI and all tests share the suppression.
-extern "C" const char* __lsan_default_suppressions() { return "leak:libfontconfig.so\n"; }
+extern "C" const char* __lsan_default_suppressions() {
+  return "leak:libfontconfig.so\n";
+}
 #endif

@@ -25,7 +25,9 @@ const ConverterRegistry& ConverterRegistry::standard() {
   return registry;
 }
 
-void ConverterRegistry::add(std::unique_ptr<Converter> c) { converters_.push_back(std::move(c)); }
+void ConverterRegistry::add(std::unique_ptr<Converter> c) {
+  converters_.push_back(std::move(c));
+}
 
 const Converter* ConverterRegistry::find(std::string_view name) const {
   for (const auto& c : converters_)

@@ -38,7 +38,7 @@ constexpr double kPauseSeconds = 2.0;
 constexpr std::size_t kParagraphBytes = 1500;
 
 struct Fragment {
-  std::string speaker;  // named speaker of this line, "" when unlabelled
+  std::string speaker;    // named speaker of this line, "" when unlabelled
   bool new_turn = false;  // the line starts a turn (a dash, or a label)
   std::string text;
 };
@@ -64,7 +64,9 @@ std::vector<std::string> split_lines(const std::string& text) {
   return lines;
 }
 
-bool blank(const std::string& s) { return s.find_first_not_of(" \t") == std::string::npos; }
+bool blank(const std::string& s) {
+  return s.find_first_not_of(" \t") == std::string::npos;
+}
 
 // "01:02:03,500" / "01:02:03.500" (SRT), "[01:]02:03.500" (WebVTT) -> seconds.
 bool parse_time(std::string_view s, bool vtt, double& out) {
@@ -87,7 +89,8 @@ bool parse_time(std::string_view s, bool vtt, double& out) {
   }
   if (cur.empty()) return false;
   parts.push_back(cur);
-  if (vtt ? (parts.size() < 2 || parts.size() > 3 || frac.size() != 3) : (parts.size() != 3 || frac.empty() || frac.size() > 3))
+  if (vtt ? (parts.size() < 2 || parts.size() > 3 || frac.size() != 3)
+          : (parts.size() != 3 || frac.empty() || frac.size() > 3))
     return false;
   const std::string& m = parts[parts.size() - 2];
   const std::string& sec = parts.back();
@@ -103,7 +106,8 @@ bool parse_time(std::string_view s, bool vtt, double& out) {
 std::string format_time(double t) {
   auto ms = static_cast<long long>(t * 1000 + 0.5);
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld.%03lld", ms / 3600000, (ms / 60000) % 60, (ms / 1000) % 60, ms % 1000);
+  std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld.%03lld", ms / 3600000, (ms / 60000) % 60,
+                (ms / 1000) % 60, ms % 1000);
   return buf;
 }
 
@@ -116,7 +120,8 @@ void parse_timing(const std::string& path, const std::string& line, std::size_t 
   const char* expected = vtt ? "[HH:]MM:SS.mmm --> [HH:]MM:SS.mmm" : "HH:MM:SS,mmm --> HH:MM:SS,mmm";
   if (!parse_time(left, vtt, cue.start) || !parse_time(right, vtt, cue.end))
     throw ConvertError(path, "malformed",
-                       "line " + std::to_string(n) + ": malformed timestamp \"" + trim(line) + "\" (expected " + expected + ")");
+                       "line " + std::to_string(n) + ": malformed timestamp \"" + trim(line) +
+                           "\" (expected " + expected + ")");
   if (cue.end < cue.start)
     throw ConvertError(path, "malformed", "line " + std::to_string(n) + ": the cue ends before it starts");
   cue.line = n;
@@ -124,7 +129,8 @@ void parse_timing(const std::string& path, const std::string& line, std::size_t 
 
 std::string decode_entities(std::string s) {
   static const std::pair<const char*, const char*> entities[] = {
-      {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&nbsp;", " "}, {"&lrm;", ""}, {"&rlm;", ""}, {"&quot;", "\""}, {"&apos;", "'"}};
+      {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"},    {"&nbsp;", " "},
+      {"&lrm;", ""},  {"&rlm;", ""}, {"&quot;", "\""}, {"&apos;", "'"}};
   for (const auto& [from, to] : entities)
     for (auto p = s.find(from); p != std::string::npos; p = s.find(from, p + std::strlen(to)))
       s.replace(p, std::strlen(from), to);
@@ -143,7 +149,8 @@ std::string strip_markup(const std::string& line, std::string* voice) {
         break;
       }
       std::string tag = line.substr(i + 1, close - i - 1);
-      if (voice && voice->empty() && (tag.rfind("v ", 0) == 0 || tag.rfind("v.", 0) == 0 || tag.rfind("v\t", 0) == 0)) {
+      if (voice && voice->empty() &&
+          (tag.rfind("v ", 0) == 0 || tag.rfind("v.", 0) == 0 || tag.rfind("v\t", 0) == 0)) {
         auto sp = tag.find_first_of(" \t");
         if (sp != std::string::npos) *voice = trim(tag.substr(sp + 1));
       }
@@ -170,12 +177,14 @@ bool sound_description(const std::string& t) {
 // "JOHN SMITH: text" or "主持人：text" -> {"JOHN SMITH", "text"}; {"", line} otherwise.
 std::pair<std::string, std::string> speaker_label(const std::string& line) {
   auto colon = line.find(':');
-  if (colon != std::string::npos && colon > 1 && colon <= 32 && colon + 1 < line.size() && line[colon + 1] == ' ') {
+  if (colon != std::string::npos && colon > 1 && colon <= 32 && colon + 1 < line.size() &&
+      line[colon + 1] == ' ') {
     std::string name = line.substr(0, colon);
-    bool upper = std::any_of(name.begin(), name.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
+    bool upper = std::any_of(name.begin(), name.end(),
+                             [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
     bool ok = upper && std::all_of(name.begin(), name.end(), [](char c) {
-                return std::isupper(static_cast<unsigned char>(c)) || c == ' ' || c == '.' || c == '-' || c == '\'' ||
-                       std::isdigit(static_cast<unsigned char>(c));
+                return std::isupper(static_cast<unsigned char>(c)) || c == ' ' || c == '.' || c == '-' ||
+                       c == '\'' || std::isdigit(static_cast<unsigned char>(c));
               });
     if (ok) return {trim(name), trim(line.substr(colon + 1))};
   }
@@ -302,7 +311,8 @@ class SrtConverter final : public Converter {
     std::size_t i = 0;
     while (i < lines.size() && blank(lines[i])) ++i;
     if (i + 1 < lines.size() && !lines[i].empty() &&
-        std::all_of(lines[i].begin(), lines[i].end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) &&
+        std::all_of(lines[i].begin(), lines[i].end(),
+                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) &&
         lines[i + 1].find("-->") != std::string::npos)
       return 85;
     return 0;
@@ -315,7 +325,8 @@ class SrtConverter final : public Converter {
     std::size_t i = 0;
     auto is_number = [](const std::string& s) {
       std::string t = trim(s);
-      return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+      return !t.empty() && std::all_of(t.begin(), t.end(),
+                                       [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
     };
     while (i < lines.size()) {
       if (blank(lines[i])) {
@@ -326,18 +337,21 @@ class SrtConverter final : public Converter {
       if (lines[i].find("-->") != std::string::npos) {
         parse_timing(in.path, lines[i], i + 1, false, cue);
         ++i;
-      } else if (is_number(lines[i]) && i + 1 < lines.size() && lines[i + 1].find("-->") != std::string::npos) {
+      } else if (is_number(lines[i]) && i + 1 < lines.size() &&
+                 lines[i + 1].find("-->") != std::string::npos) {
         parse_timing(in.path, lines[i + 1], i + 2, false, cue);
         i += 2;
       } else if (!cues.empty()) {
         // Text after a blank line inside a cue (common in hand-edited files): it belongs to the
         // cue before.
-        while (i < lines.size() && !blank(lines[i])) cues.back().lines.push_back(strip_markup(lines[i++], nullptr));
+        while (i < lines.size() && !blank(lines[i]))
+          cues.back().lines.push_back(strip_markup(lines[i++], nullptr));
         continue;
       } else {
         throw ConvertError(in.path, "malformed",
-                           "line " + std::to_string(i + 1) + ": not an SRT cue (expected a cue number and a timing line "
-                           "HH:MM:SS,mmm --> HH:MM:SS,mmm)");
+                           "line " + std::to_string(i + 1) +
+                               ": not an SRT cue (expected a cue number and a timing line "
+                               "HH:MM:SS,mmm --> HH:MM:SS,mmm)");
       }
       while (i < lines.size() && !blank(lines[i])) cue.lines.push_back(strip_markup(lines[i++], nullptr));
       cues.push_back(std::move(cue));
@@ -371,7 +385,8 @@ class VttConverter final : public Converter {
     std::size_t i = 1;
     for (; i < lines.size() && !blank(lines[i]); ++i) {
       auto colon = lines[i].find(':');
-      if (colon != std::string::npos && trim(lines[i].substr(0, colon)) == "Language") lang = trim(lines[i].substr(colon + 1));
+      if (colon != std::string::npos && trim(lines[i].substr(0, colon)) == "Language")
+        lang = trim(lines[i].substr(colon + 1));
     }
     std::vector<Cue> cues;
     while (i < lines.size()) {
@@ -392,7 +407,8 @@ class VttConverter final : public Converter {
       if (l.find("-->") == std::string::npos) {  // a cue identifier
         if (i + 1 >= lines.size() || lines[i + 1].find("-->") == std::string::npos)
           throw ConvertError(in.path, "malformed",
-                             "line " + std::to_string(i + 2) + ": expected a cue timing line ([HH:]MM:SS.mmm --> [HH:]MM:SS.mmm) after \"" +
+                             "line " + std::to_string(i + 2) +
+                                 ": expected a cue timing line ([HH:]MM:SS.mmm --> [HH:]MM:SS.mmm) after \"" +
                                  trim(l).substr(0, 40) + "\"");
         ++i;
       }
@@ -414,7 +430,11 @@ class VttConverter final : public Converter {
 
 }  // namespace
 
-std::unique_ptr<Converter> make_srt_converter() { return std::make_unique<SrtConverter>(); }
-std::unique_ptr<Converter> make_vtt_converter() { return std::make_unique<VttConverter>(); }
+std::unique_ptr<Converter> make_srt_converter() {
+  return std::make_unique<SrtConverter>();
+}
+std::unique_ptr<Converter> make_vtt_converter() {
+  return std::make_unique<VttConverter>();
+}
 
 }  // namespace tongwen

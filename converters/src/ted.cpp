@@ -43,8 +43,8 @@ std::pair<std::string, std::string> split_title(const std::string& title) {
 }
 
 bool is_connector(const std::string& w) {
-  static const char* words[] = {"on", "demos", "is", "warns", "says", "talks", "shares", "asks", "explains",
-                                "about", "and", "at", "makes", "tells", "shows", "reveals"};
+  static const char* words[] = {"on",       "demos", "is",  "warns", "says",  "talks", "shares", "asks",
+                                "explains", "about", "and", "at",    "makes", "tells", "shows",  "reveals"};
   for (const char* c : words)
     if (w == c) return true;
   return false;
@@ -100,7 +100,8 @@ std::string speaker_from_title_or_url(const std::string& title, const std::strin
     std::string lower = slugify(w);
     if (is_connector(lower)) return count >= 2 ? name : "";
     bool capital = std::isupper(static_cast<unsigned char>(w[0]));
-    bool particle = lower == "y" || lower == "de" || lower == "van" || lower == "von" || lower == "da" || lower == "di";
+    bool particle =
+        lower == "y" || lower == "de" || lower == "van" || lower == "von" || lower == "da" || lower == "di";
     if (!capital && !particle) return "";
     name += (name.empty() ? "" : " ") + w;
     if (++count > 5) return "";
@@ -149,7 +150,8 @@ std::map<std::string, std::string> sibling_speakers(const std::string& path, con
   try {
     for (Poco::DirectoryIterator it(dir.toString().empty() ? "." : dir.toString()), end; it != end; ++it) {
       std::string p = it->path();
-      if (p == path || !p.ends_with(".xml") || !it->isFile() || it->getSize() > limits.max_file_bytes) continue;
+      if (p == path || !p.ends_with(".xml") || !it->isFile() || it->getSize() > limits.max_file_bytes)
+        continue;
       (!prefix.empty() && it.name().starts_with(prefix) ? likely : rest).push_back(p);
     }
   } catch (const Poco::Exception&) {
@@ -162,7 +164,8 @@ std::map<std::string, std::string> sibling_speakers(const std::string& path, con
     } catch (const Error&) {
       return;
     }
-    if (bytes.find("<mteval") == std::string::npos || bytes.find("\"" + setid + "\"") == std::string::npos) return;
+    if (bytes.find("<mteval") == std::string::npos || bytes.find("\"" + setid + "\"") == std::string::npos)
+      return;
     try {
       auto doc = xml::parse(ConvertInput{p, bytes, "", limits});
       SetInfo s = find_set(xmlDocGetRootElement(doc.get()));
@@ -210,7 +213,8 @@ class TedConverter final : public Converter {
                              "> is not a format Tongwen reads (see `tongwen formats`; --format forces one)");
     SetInfo set = find_set(root);
     if (!set.set) throw ConvertError(in.path, "malformed", "no <srcset> or <refset> in <mteval>");
-    if (set.lang.empty()) throw ConvertError(in.path, "missing_field", "the set names no language (srclang/trglang)");
+    if (set.lang.empty())
+      throw ConvertError(in.path, "missing_field", "the set names no language (srclang/trglang)");
     std::map<std::string, std::string> other_speakers;
     bool looked = false;
 
@@ -241,7 +245,8 @@ class TedConverter final : public Converter {
         }
         auto it = other_speakers.find(docid.empty() ? talkid : docid);
         // Keep a Chinese name from a "名字: 标题" title; otherwise the English file's name.
-        if (it != other_speakers.end() && (own.empty() || split_title(xml::text(xml::child(d, "title"))).first.empty()))
+        if (it != other_speakers.end() &&
+            (own.empty() || split_title(xml::text(xml::child(d, "title"))).first.empty()))
           speaker = it->second;
       }
       doc_out.title = title;
@@ -279,6 +284,8 @@ class TedConverter final : public Converter {
 
 }  // namespace
 
-std::unique_ptr<Converter> make_ted_converter() { return std::make_unique<TedConverter>(); }
+std::unique_ptr<Converter> make_ted_converter() {
+  return std::make_unique<TedConverter>();
+}
 
 }  // namespace tongwen

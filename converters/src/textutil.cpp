@@ -58,7 +58,8 @@ std::string join_lines(std::string_view text) {
   std::size_t start = 0;
   while (start <= text.size()) {
     auto nl = text.find('\n', start);
-    std::string line = trim(text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start));
+    std::string line =
+        trim(text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start));
     if (!line.empty()) {
       if (!out.empty()) {
         // No space between Chinese text across a line break; a space between Latin words.
@@ -83,7 +84,8 @@ std::vector<std::string> split_paragraphs(std::string_view text) {
   };
   while (start <= text.size()) {
     auto nl = text.find('\n', start);
-    std::string_view line = text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
+    std::string_view line =
+        text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
     if (trim(line).empty()) {
       flush();
     } else {

@@ -18,14 +18,18 @@ class UdhrConverter final : public Converter {
   }
   std::vector<std::string_view> extensions() const override { return {"xml"}; }
   int sniff(std::string_view, std::string_view head) const override {
-    return head.find("<udhr") != std::string_view::npos && head.find("efele.net/udhr") != std::string_view::npos ? 95 : 0;
+    return head.find("<udhr") != std::string_view::npos &&
+                   head.find("efele.net/udhr") != std::string_view::npos
+               ? 95
+               : 0;
   }
 
   std::vector<Document> convert(const ConvertInput& in) const override {
     std::string enc;
     auto doc = xml::parse(in, &enc);
     xmlNode* root = xmlDocGetRootElement(doc.get());
-    if (!xml::is(root, "udhr")) throw ConvertError(in.path, "malformed", "not UDHR XML: the root element is not <udhr>");
+    if (!xml::is(root, "udhr"))
+      throw ConvertError(in.path, "malformed", "not UDHR XML: the root element is not <udhr>");
     Document d;
     d.source.encoding = enc;
     std::string key = xml::attr(root, "key");
@@ -72,6 +76,8 @@ class UdhrConverter final : public Converter {
 
 }  // namespace
 
-std::unique_ptr<Converter> make_udhr_converter() { return std::make_unique<UdhrConverter>(); }
+std::unique_ptr<Converter> make_udhr_converter() {
+  return std::make_unique<UdhrConverter>();
+}
 
 }  // namespace tongwen

@@ -2,8 +2,8 @@
 
 #include <libxml/xmlerror.h>
 
-#include <cstring>
 #include <algorithm>
+#include <cstring>
 
 #include "converters.h"
 #include "tongwen/encoding.h"

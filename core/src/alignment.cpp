@@ -30,7 +30,9 @@ void put_str(std::string& out, std::string_view s) {
 std::uint64_t zigzag(std::int64_t v) {
   return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
 }
-std::int64_t unzigzag(std::uint64_t v) { return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1); }
+std::int64_t unzigzag(std::uint64_t v) {
+  return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1);
+}
 
 class Reader {
  public:
@@ -62,7 +64,9 @@ class Reader {
     return static_cast<unsigned char>(d_[i_++]);
   }
   bool done() const { return i_ == d_.size(); }
-  [[noreturn]] static void fail() { throw UserError("malformed", "stored alignment is truncated or corrupt"); }
+  [[noreturn]] static void fail() {
+    throw UserError("malformed", "stored alignment is truncated or corrupt");
+  }
 
  private:
   std::string_view d_;
@@ -158,7 +162,9 @@ Poco::JSON::Array::Ptr sentences_json(const std::vector<SentenceRef>& ss, const 
 
 }  // namespace
 
-std::string Link::type() const { return std::to_string(src.size()) + "-" + std::to_string(tgt.size()); }
+std::string Link::type() const {
+  return std::to_string(src.size()) + "-" + std::to_string(tgt.size());
+}
 
 Alignment Alignment::inverted() const {
   Alignment a;
@@ -244,7 +250,8 @@ std::string sentence_text(const Document& doc, const SentenceRef& s) {
   return t.substr(b, e - b);
 }
 
-Poco::JSON::Object::Ptr alignment_to_object(const Alignment& a, const Document* source, const Document* target) {
+Poco::JSON::Object::Ptr alignment_to_object(const Alignment& a, const Document* source,
+                                            const Document* target) {
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   o->set("source_id", a.source_id);
   o->set("target_id", a.target_id);

@@ -30,8 +30,7 @@ Setter int_field(std::function<int&(Settings&)> ref, int lo, int hi) {
   return [=](Settings& s, const std::string& v) -> std::string {
     int x = 0;
     auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
-    if (ec != std::errc() || p != v.data() + v.size())
-      return "expected a whole number, got \"" + v + "\"";
+    if (ec != std::errc() || p != v.data() + v.size()) return "expected a whole number, got \"" + v + "\"";
     if (x < lo || x > hi)
       return "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " + v;
     ref(s) = x;
@@ -43,8 +42,7 @@ Setter u64_field(std::function<std::uint64_t&(Settings&)> ref, std::uint64_t lo,
   return [=](Settings& s, const std::string& v) -> std::string {
     std::uint64_t x = 0;
     auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
-    if (ec != std::errc() || p != v.data() + v.size())
-      return "expected a whole number, got \"" + v + "\"";
+    if (ec != std::errc() || p != v.data() + v.size()) return "expected a whole number, got \"" + v + "\"";
     if (x < lo || x > hi)
       return "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " + v;
     ref(s) = x;
@@ -84,7 +82,9 @@ Setter bool_field(std::function<bool&(Settings&)> ref) {
   };
 }
 
-std::string str(int v) { return std::to_string(v); }
+std::string str(int v) {
+  return std::to_string(v);
+}
 
 const std::vector<Key>& keys() {
   static const std::vector<Key> k = {
@@ -150,7 +150,8 @@ const std::vector<Key>& keys() {
          return {};
        },
        [](const Settings& s) { return s.ingest.report_format; }},
-      {"convert.max_file_mb", nullptr, "larger input files are refused (a JSON Lines file streams: the limit bounds each line)",
+      {"convert.max_file_mb", nullptr,
+       "larger input files are refused (a JSON Lines file streams: the limit bounds each line)",
        u64_field([](Settings& s) -> std::uint64_t& { return s.convert.max_file_mb; }, 1, 1 << 20),
        [](const Settings& s) { return std::to_string(s.convert.max_file_mb); }},
       {"convert.max_unzipped_mb", nullptr, "limit on the unpacked size of a DOCX (zip bombs)",
@@ -159,7 +160,9 @@ const std::vector<Key>& keys() {
       {"convert.max_xml_depth", nullptr, "deepest XML element nesting accepted",
        int_field([](Settings& s) -> int& { return s.convert.max_xml_depth; }, 16, 100000),
        [](const Settings& s) { return str(s.convert.max_xml_depth); }},
-      {"convert.timeout_seconds", nullptr, "time limit for converting one PDF (checked between pages; other formats are bounded by the size limits)",
+      {"convert.timeout_seconds", nullptr,
+       "time limit for converting one PDF (checked between pages; other formats are bounded by the size "
+       "limits)",
        int_field([](Settings& s) -> int& { return s.convert.timeout_seconds; }, 1, 86400),
        [](const Settings& s) { return str(s.convert.timeout_seconds); }},
   };
@@ -195,8 +198,7 @@ Settings load_settings(const SettingsSources& sources) {
       explicit_file = true;
     }
   }
-  if (!explicit_file && Poco::File("config/tongwen.properties").exists())
-    file = "config/tongwen.properties";
+  if (!explicit_file && Poco::File("config/tongwen.properties").exists()) file = "config/tongwen.properties";
   if (!file.empty()) {
     try {
       Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> pf =
@@ -246,8 +248,7 @@ Settings load_settings(const SettingsSources& sources) {
 std::vector<SettingDoc> settings_reference() {
   std::vector<SettingDoc> out;
   Settings defaults;
-  for (const auto& k : keys())
-    out.push_back({k.key, k.env ? k.env : "", k.get(defaults), k.description});
+  for (const auto& k : keys()) out.push_back({k.key, k.env ? k.env : "", k.get(defaults), k.description});
   return out;
 }
 

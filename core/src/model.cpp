@@ -9,8 +9,7 @@ namespace tongwen {
 std::string Document::year() const {
   if (date.size() >= 4 && std::isdigit(static_cast<unsigned char>(date[0])) &&
       std::isdigit(static_cast<unsigned char>(date[1])) &&
-      std::isdigit(static_cast<unsigned char>(date[2])) &&
-      std::isdigit(static_cast<unsigned char>(date[3])))
+      std::isdigit(static_cast<unsigned char>(date[2])) && std::isdigit(static_cast<unsigned char>(date[3])))
     return date.substr(0, 4);
   return {};
 }
@@ -94,9 +93,8 @@ std::string serialise(const Document& doc) {
   std::string out;
   out.reserve(doc.text_bytes() + 512);
   out.push_back(static_cast<char>(kFormatVersion));
-  for (const std::string* s : {&doc.id, &doc.lang, &doc.type, &doc.title, &doc.description,
-                               &doc.event, &doc.session, &doc.date, &doc.translation_of,
-                               &doc.translation_group})
+  for (const std::string* s : {&doc.id, &doc.lang, &doc.type, &doc.title, &doc.description, &doc.event,
+                               &doc.session, &doc.date, &doc.translation_of, &doc.translation_group})
     put_str(out, *s);
   put_varint(out, doc.speakers.size());
   for (const auto& sp : doc.speakers) {

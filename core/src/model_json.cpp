@@ -82,7 +82,9 @@ std::string json_text(const Poco::Dynamic::Var& value, bool pretty) {
 
 namespace {
 
-[[noreturn]] void bad(const std::string& what) { throw UserError("malformed", what); }
+[[noreturn]] void bad(const std::string& what) {
+  throw UserError("malformed", what);
+}
 
 std::string get_string(const Object::Ptr& o, const std::string& key) {
   if (!o->has(key) || o->isNull(key)) return {};
@@ -184,10 +186,10 @@ Document document_from_object(const Poco::JSON::Object::Ptr& o) {
       doc.source.encoding = get_string(so, "encoding");
     }
   }
-  static const char* known[] = {"id",          "lang",     "type",         "title",
-                                "description", "event",    "session",      "date",
-                                "speakers",    "topics",   "paragraphs",   "text",
-                                "content",     "source",   "translation_of", "translation_group",
+  static const char* known[] = {"id",          "lang",   "type",           "title",
+                                "description", "event",  "session",        "date",
+                                "speakers",    "topics", "paragraphs",     "text",
+                                "content",     "source", "translation_of", "translation_group",
                                 "extra"};
   for (const auto& name : o->getNames()) {
     bool is_known = false;

@@ -34,17 +34,21 @@ icu::BreakIterator& iterator_for(const std::string& locale) {
     UErrorCode st = U_ZERO_ERROR;
     slot.reset(icu::BreakIterator::createSentenceInstance(icu::Locale::createFromName(locale.c_str()), st));
     if (U_FAILURE(st) || !slot)
-      throw EnvironmentError("text_pipeline", std::string("ICU sentence break iterator for locale ") + locale +
-                                                  " could not be created: " + u_errorName(st));
+      throw EnvironmentError("text_pipeline", std::string("ICU sentence break iterator for locale ") +
+                                                  locale + " could not be created: " + u_errorName(st));
   }
   return *slot;
 }
 
-bool is_space(char32_t c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || u_isUWhiteSpace(c); }
+bool is_space(char32_t c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || u_isUWhiteSpace(c);
+}
 
 // Chinese and full-width punctuation (。，、；：？！「」『』《》【】（）), not the curly quotes that
 // English uses as well.
-bool is_cjk_punct(char32_t c) { return (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF01 && c <= 0xFF65); }
+bool is_cjk_punct(char32_t c) {
+  return (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF01 && c <= 0xFF65);
+}
 
 bool is_opening(char32_t c) {
   if (c < 0x80) return c == '(' || c == '[' || c == '{';
@@ -59,15 +63,22 @@ bool is_closing_or_quote(char32_t c) {
   return t == U_END_PUNCTUATION || t == U_FINAL_PUNCTUATION;
 }
 
-bool is_upper_latin(char32_t c) { return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7); }
-bool is_lower_latin(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 0xDF && c <= 0xFF && c != 0xF7); }
+bool is_upper_latin(char32_t c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7);
+}
+bool is_lower_latin(char32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 0xDF && c <= 0xFF && c != 0xF7);
+}
 
-char32_t ascii_lower(char32_t c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+char32_t ascii_lower(char32_t c) {
+  return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
 
 // Abbreviations after which a full stop does not end a sentence before a capitalised word.
 bool is_title_abbreviation(const std::u32string& w) {
-  static const char* const kTitles[] = {"mr", "mrs", "ms", "dr", "prof", "st", "mt", "rev", "gen", "sen", "rep",
-                                        "gov", "capt", "col", "lt", "sgt", "hon", "pres", "vs", "cf", "jr", "sr"};
+  static const char* const kTitles[] = {"mr",  "mrs",  "ms",  "dr",  "prof", "st",  "mt", "rev",
+                                        "gen", "sen",  "rep", "gov", "capt", "col", "lt", "sgt",
+                                        "hon", "pres", "vs",  "cf",  "jr",   "sr"};
   for (const char* t : kTitles) {
     std::size_t n = std::char_traits<char>::length(t);
     if (w.size() != n) continue;
@@ -80,7 +91,8 @@ bool is_title_abbreviation(const std::u32string& w) {
 
 // "No. 5", "Fig. 3", "p. 12": abbreviations that precede a number.
 bool is_number_abbreviation(const std::u32string& w) {
-  static const char* const kWords[] = {"no", "nos", "fig", "figs", "vol", "vols", "p", "pp", "art", "sec", "ch"};
+  static const char* const kWords[] = {"no", "nos", "fig", "figs", "vol", "vols",
+                                       "p",  "pp",  "art", "sec",  "ch"};
   for (const char* t : kWords) {
     std::size_t n = std::char_traits<char>::length(t);
     if (w.size() != n) continue;
@@ -213,10 +225,12 @@ class Splitter {
         bool lower_dotted = dotted && is_lower_latin(w[0]);
         if (is_title_abbreviation(w) && (next_upper || next_digit)) merge = true;
         if (is_number_abbreviation(w) && next_digit) merge = true;
-        if (dotted && !lower_dotted && next_upper) merge = true;                                  // U.S. Army
-        if (dotted && lower_dotted && (w == U"e.g" || w == U"i.e" || w == U"E.g" || w == U"I.e")) merge = true;
+        if (dotted && !lower_dotted && next_upper) merge = true;  // U.S. Army
+        if (dotted && lower_dotted && (w == U"e.g" || w == U"i.e" || w == U"E.g" || w == U"I.e"))
+          merge = true;
         // J. K. Rowling: an initial followed by another initial (not "brand X. Now ...").
-        if (w.size() == 1 && is_upper_latin(w[0]) && next_upper && (next_is_initial(b, next_end) || after_name(prev, b)))
+        if (w.size() == 1 && is_upper_latin(w[0]) && next_upper &&
+            (next_is_initial(b, next_end) || after_name(prev, b)))
           merge = true;
       }
       char32_t last = last_before(prev, b);
@@ -237,12 +251,13 @@ class Splitter {
 
   static bool is_function_word(const std::u32string& w) {
     static const char* const kWords[] = {
-        "a",    "an",   "the",  "of",    "to",   "in",    "on",  "at",     "by",     "for",  "from", "with",
-        "and",  "or",   "as",   "about", "into", "than",  "like", "called", "named",  "is",   "was",  "are",
-        "were", "said", "says", "told",  "asked", "dear", "mr",  "mrs",    "ms",     "dr",   "prof", "st",
-        "my",   "your", "his",  "her",   "our",  "their", "its", "this",   "that",   "these", "those", "de",
-        "van",  "von",  "la",   "le",    "du",   "del",   "da",  "di",     "bin",    "al",   "if",   "when",
-        "whom", "who",  "which", "where", "meet", "met",  "see", "saw",    "visit",  "visited", "thank", "thanks"};
+        "a",    "an",    "the",   "of",      "to",    "in",    "on",    "at",    "by",     "for",   "from",
+        "with", "and",   "or",    "as",      "about", "into",  "than",  "like",  "called", "named", "is",
+        "was",  "are",   "were",  "said",    "says",  "told",  "asked", "dear",  "mr",     "mrs",   "ms",
+        "dr",   "prof",  "st",    "my",      "your",  "his",   "her",   "our",   "their",  "its",   "this",
+        "that", "these", "those", "de",      "van",   "von",   "la",    "le",    "du",     "del",   "da",
+        "di",   "bin",   "al",    "if",      "when",  "whom",  "who",   "which", "where",  "meet",  "met",
+        "see",  "saw",   "visit", "visited", "thank", "thanks"};
     for (const char* t : kWords) {
       std::size_t n = std::char_traits<char>::length(t);
       if (w.size() != n) continue;

@@ -48,7 +48,9 @@ void TermWriter::index_normalized(Xapian::Document& doc, std::string_view normal
 
 QueryTerms::QueryTerms() : stemmer_("english") {}
 
-std::string QueryTerms::stem(std::string_view word) { return stemmer_(std::string(word)); }
+std::string QueryTerms::stem(std::string_view word) {
+  return stemmer_(std::string(word));
+}
 
 Xapian::Query QueryTerms::text(std::string_view input, std::string_view prefix, bool quoted) {
   const auto& a = Analyzer::instance();
@@ -82,8 +84,8 @@ Xapian::Query QueryTerms::text(std::string_view input, std::string_view prefix, 
     const Token& t = toks[i];
     bool last = i + 1 == toks.size();
     if (t.kind == TokenKind::CjkLast) {
-      bool run_of_one = i == 0 || toks[i - 1].kind != TokenKind::CjkBigram ||
-                        toks[i - 1].end_char != t.end_char;
+      bool run_of_one =
+          i == 0 || toks[i - 1].kind != TokenKind::CjkBigram || toks[i - 1].end_char != t.end_char;
       if (last) {
         // The text may go on in the document: the bigram before already covers this character;
         // a lone character needs the wildcard.
@@ -104,8 +106,8 @@ Xapian::Query QueryTerms::text(std::string_view input, std::string_view prefix, 
 Xapian::Query QueryTerms::wildcard(std::string_view word, std::string_view prefix) {
   std::string norm = Analyzer::instance().normalize(word);
   std::string pfx(prefix);
-  return Xapian::Query(Xapian::Query::OP_WILDCARD, pfx + norm, 0,
-                       Xapian::Query::WILDCARD_LIMIT_ERROR, Xapian::Query::OP_SYNONYM);
+  return Xapian::Query(Xapian::Query::OP_WILDCARD, pfx + norm, 0, Xapian::Query::WILDCARD_LIMIT_ERROR,
+                       Xapian::Query::OP_SYNONYM);
 }
 
 }  // namespace tongwen::terms

@@ -48,12 +48,22 @@ std::string encode(std::u32string_view s) {
   return out;
 }
 
-bool counts_for_length(char32_t c) { return text::is_cjk(c) || text::is_word_char(c); }
+bool counts_for_length(char32_t c) {
+  return text::is_cjk(c) || text::is_word_char(c);
+}
 
-char32_t fold_digit(char32_t c) { return (c >= 0xFF10 && c <= 0xFF19) ? c - 0xFF10 + '0' : c; }
-bool is_digit(char32_t c) { return fold_digit(c) >= '0' && fold_digit(c) <= '9'; }
-bool is_ascii_letter(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-char32_t lower(char32_t c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+char32_t fold_digit(char32_t c) {
+  return (c >= 0xFF10 && c <= 0xFF19) ? c - 0xFF10 + '0' : c;
+}
+bool is_digit(char32_t c) {
+  return fold_digit(c) >= '0' && fold_digit(c) <= '9';
+}
+bool is_ascii_letter(char32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+char32_t lower(char32_t c) {
+  return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+}
 
 // Lowercased ASCII words (letters and digits, starting with a letter) of a text.
 std::vector<std::string> latin_words(std::u32string_view s) {
@@ -64,7 +74,8 @@ std::vector<std::string> latin_words(std::u32string_view s) {
       continue;
     }
     std::string w;
-    while (i < s.size() && (is_ascii_letter(s[i]) || (s[i] >= '0' && s[i] <= '9'))) w.push_back(static_cast<char>(lower(s[i++])));
+    while (i < s.size() && (is_ascii_letter(s[i]) || (s[i] >= '0' && s[i] <= '9')))
+      w.push_back(static_cast<char>(lower(s[i++])));
     out.push_back(std::move(w));
   }
   return out;
@@ -149,8 +160,8 @@ DocUnits cut(const Document& doc) {
       u.paragraph = static_cast<int>(p);
       u.begin = s.begin;
       u.end = s.end;
-      u.before = d.units.empty() ? kStart
-                 : first         ? kParagraph
+      u.before = d.units.empty()                       ? kStart
+                 : first                               ? kParagraph
                  : s.before == text::BreakKind::Clause ? kClause
                  : s.before == text::BreakKind::Weak   ? kWeak
                                                        : kSentence;
@@ -197,7 +208,8 @@ std::vector<std::size_t> glossary_hits(const Lexicon& lex, const std::u32string&
       auto [a, b] = by_word.equal_range(words[i]);
       for (auto it = a; it != b; ++it) {
         const auto& en = lex.entries()[it->second].en_words;
-        if (i + en.size() <= words.size() && std::equal(en.begin(), en.end(), words.begin() + static_cast<long>(i)))
+        if (i + en.size() <= words.size() &&
+            std::equal(en.begin(), en.end(), words.begin() + static_cast<long>(i)))
           hits.push_back(it->second);
       }
     }
@@ -290,8 +302,10 @@ LengthModel pair_model(const Document& src, const Document& tgt, const Side& s, 
     LengthStats canon = swapped ? stats->swapped() : *stats;
     base = {canon.ratio(), canon.variance()};
   }
-  double lx = swapped ? t.len(0, static_cast<int>(t.units.size())) : s.len(0, static_cast<int>(s.units.size()));
-  double ly = swapped ? s.len(0, static_cast<int>(s.units.size())) : t.len(0, static_cast<int>(t.units.size()));
+  double lx =
+      swapped ? t.len(0, static_cast<int>(t.units.size())) : s.len(0, static_cast<int>(s.units.size()));
+  double ly =
+      swapped ? s.len(0, static_cast<int>(s.units.size())) : t.len(0, static_cast<int>(t.units.size()));
   LengthModel m = base;
   if (lx > 0 && ly > 0) {
     double w = lx / (lx + 300.0);
@@ -465,7 +479,9 @@ void LengthStats::add(const LengthStats& o, double sign) {
   if (n < 0.5) *this = LengthStats{};  // rounding residue once everything is retracted
 }
 
-double LengthStats::ratio() const { return sx > 0 ? sy / sx : 0; }
+double LengthStats::ratio() const {
+  return sx > 0 ? sy / sx : 0;
+}
 
 double LengthStats::variance() const {
   if (sx <= 0) return 0;
@@ -473,7 +489,9 @@ double LengthStats::variance() const {
   return std::max(0.0, (syy - 2 * c * sxy + c * c * sxx) / sx);
 }
 
-LengthStats LengthStats::swapped() const { return LengthStats{n, sy, sx, syy, sxx, sxy}; }
+LengthStats LengthStats::swapped() const {
+  return LengthStats{n, sy, sx, syy, sxx, sxy};
+}
 
 std::string LengthStats::serialise() const {
   char buf[256];
@@ -485,7 +503,8 @@ LengthStats LengthStats::parse(std::string_view s) {
   LengthStats st;
   if (s.empty()) return st;
   std::string str(s);
-  if (std::sscanf(str.c_str(), "%lg %lg %lg %lg %lg %lg", &st.n, &st.sx, &st.sy, &st.sxx, &st.syy, &st.sxy) != 6)
+  if (std::sscanf(str.c_str(), "%lg %lg %lg %lg %lg %lg", &st.n, &st.sx, &st.sy, &st.sxx, &st.syy, &st.sxy) !=
+      6)
     return LengthStats{};
   return st;
 }
@@ -514,8 +533,9 @@ Lexicon Lexicon::load(const std::string& path) {
     if (line.empty() || line[0] == '#') continue;
     std::vector<std::string> parts = split_fields(line, '\t');
     if (parts.size() < 2 || parts[0].empty() || parts[1].empty())
-      throw UserError("malformed", path + ":" + std::to_string(n) +
-                                       ": a glossary line needs an English and a Chinese term separated by a tab");
+      throw UserError("malformed",
+                      path + ":" + std::to_string(n) +
+                          ": a glossary line needs an English and a Chinese term separated by a tab");
     for (std::size_t k = 1; k < parts.size(); ++k)
       if (!parts[k].empty()) lex.add(parts[0], parts[k]);
   }
@@ -543,7 +563,8 @@ std::size_t alignment_length(std::string_view utf8) {
 
 bool fully_anchored(const Document& doc) {
   if (doc.paragraphs.empty()) return false;
-  return std::all_of(doc.paragraphs.begin(), doc.paragraphs.end(), [](const Paragraph& p) { return !p.anchor.empty(); });
+  return std::all_of(doc.paragraphs.begin(), doc.paragraphs.end(),
+                     [](const Paragraph& p) { return !p.anchor.empty(); });
 }
 
 namespace align_detail {

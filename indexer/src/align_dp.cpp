@@ -25,10 +25,10 @@ struct Params {
   // Shape prior by sentences [source][target] beyond 1-1 (merging English sentences is rare in
   // translation and costs precision when wrong).
   double shape12 = 4.0, shape22 = 6.0, shape13 = 8.0, shape23 = 9.0, shape33 = 12.0;
-  double para_merge = 1.0, para_end = 1.0;       // merging across / ending at paragraph ends
-  double indel = 1.0, indel_len = 0.1;           // 1-0 and 0-1: base + per Han character
-  double clause_merge = 1.0;                     // per Chinese clause break inside a link
-  double weak_merge = 0.0, weak_cut = 0.5;       // English weak breaks: merging free, cutting not
+  double para_merge = 1.0, para_end = 1.0;  // merging across / ending at paragraph ends
+  double indel = 1.0, indel_len = 0.1;      // 1-0 and 0-1: base + per Han character
+  double clause_merge = 1.0;                // per Chinese clause break inside a link
+  double weak_merge = 0.0, weak_cut = 0.5;  // English weak breaks: merging free, cutting not
   double m_num = 2.0, m_lat = 2.0, m_term = 1.5, m_punct = 0.7;  // shared anchor bonus
   double x_num = 1.0, x_lat = 0.7, x_term = 0.0, x_punct = 0.3;  // unmatched anchor penalty
   double s2_scale = 2.0;  // length variance scale: lexical evidence does the fine work
@@ -183,7 +183,8 @@ class Dp {
       int lo = sim_lo_[r];
       int width = static_cast<int>(sim_off_[r + 1] - sim_off_[r]) - 1;
       int a = std::clamp(j0 - lo, 0, width), b = std::clamp(j1 - lo, 0, width);
-      sum += sim_[sim_off_[r] + static_cast<std::size_t>(b)] - sim_[sim_off_[r] + static_cast<std::size_t>(a)];
+      sum +=
+          sim_[sim_off_[r] + static_cast<std::size_t>(b)] - sim_[sim_off_[r] + static_cast<std::size_t>(a)];
     }
     return sum;
   }
@@ -237,7 +238,8 @@ class Dp {
     int na = i1 > i0 ? src_.cum_anchors[i1] - src_.cum_anchors[i0] : 0;
     int nb = j1 > j0 ? tgt_.cum_anchors[j1] - tgt_.cum_anchors[j0] : 0;
     if (na == 0 && nb == 0) return 0;
-    int count_a[kAnchorKinds] = {0, 0, 0, 0}, count_b[kAnchorKinds] = {0, 0, 0, 0}, match[kAnchorKinds] = {0, 0, 0, 0};
+    int count_a[kAnchorKinds] = {0, 0, 0, 0}, count_b[kAnchorKinds] = {0, 0, 0, 0},
+        match[kAnchorKinds] = {0, 0, 0, 0};
     buf_a_.clear();
     buf_b_.clear();
     if (na) {
@@ -269,7 +271,8 @@ class Dp {
     }
     double c = 0;
     const Params& q = prm();
-    const double km[4] = {q.m_num, q.m_lat, q.m_term, q.m_punct}, kx[4] = {q.x_num, q.x_lat, q.x_term, q.x_punct};
+    const double km[4] = {q.m_num, q.m_lat, q.m_term, q.m_punct},
+                 kx[4] = {q.x_num, q.x_lat, q.x_term, q.x_punct};
     for (int k = 0; k < kAnchorKinds; ++k)
       c += -km[k] * match[k] + kx[k] * ((count_a[k] - match[k]) + (count_b[k] - match[k]));
     return c;

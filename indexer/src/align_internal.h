@@ -36,11 +36,11 @@ struct Unit {
 struct Side {
   std::vector<Unit> units;
   std::vector<Anchor> anchors;
-  std::vector<double> cum_len;    // cum_len[k] = sum of len of units [0, k)
-  std::vector<int> cum_hard;      // cum_hard[k] = units in [1, k) whose break before is a sentence or more
-  std::vector<int> cum_strong;    // strong anchors (numbers, Latin words) in units [0, k)
-  std::vector<int> cum_anchors;   // all anchors in units [0, k)
-  std::vector<int> cum_para;      // like cum_hard, for paragraph breaks
+  std::vector<double> cum_len;   // cum_len[k] = sum of len of units [0, k)
+  std::vector<int> cum_hard;     // cum_hard[k] = units in [1, k) whose break before is a sentence or more
+  std::vector<int> cum_strong;   // strong anchors (numbers, Latin words) in units [0, k)
+  std::vector<int> cum_anchors;  // all anchors in units [0, k)
+  std::vector<int> cum_para;     // like cum_hard, for paragraph breaks
   std::vector<int> cum_clause, cum_weak;  // likewise for clause and weak breaks
   // Learned-lexicon data, when a TranslationTable applies: on the Chinese side each unit's
   // (English stem id, weight) translations sorted by id, on the English side its stem ids sorted.

@@ -118,7 +118,8 @@ TranslationTable TranslationTable::learn(const std::vector<std::pair<std::string
     std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) {
       return a.second != b.second ? a.second > b.second : a.first < b.first;
     });
-    if (list.size() > static_cast<std::size_t>(options.per_token)) list.resize(static_cast<std::size_t>(options.per_token));
+    if (list.size() > static_cast<std::size_t>(options.per_token))
+      list.resize(static_cast<std::size_t>(options.per_token));
     auto& out = t.table_[znames[static_cast<std::size_t>(z)]];
     for (const auto& [e, d] : list) {
       const std::string& stem = enames[static_cast<std::size_t>(e)];
@@ -182,7 +183,8 @@ int TranslationTable::english_id(const std::string& stem) const {
   return it == english_ids_.end() ? -1 : it->second;
 }
 
-const std::vector<std::pair<int, float>>* TranslationTable::translations(const std::string& chinese_token) const {
+const std::vector<std::pair<int, float>>* TranslationTable::translations(
+    const std::string& chinese_token) const {
   auto it = table_.find(chinese_token);
   return it == table_.end() ? nullptr : &it->second;
 }

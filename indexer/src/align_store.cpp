@@ -46,7 +46,8 @@ struct GroupRecord {
       std::vector<std::string> f = split_fields(line, '\t');
       if (f[0] == "m" && f.size() == 3) r.members[f[1]] = f[2];
       if (f[0] == "s" && f.size() == 6)
-        r.stats[{f[1], f[2]}] = {std::string(kLengthStatsKeyPrefix) + f[3] + "\t" + f[4], LengthStats::parse(f[5])};
+        r.stats[{f[1], f[2]}] = {std::string(kLengthStatsKeyPrefix) + f[3] + "\t" + f[4],
+                                 LengthStats::parse(f[5])};
       if (f[0] == "truncated" && f.size() == 2) r.truncated = std::strtoul(f[1].c_str(), nullptr, 10);
     }
     return r;
@@ -56,8 +57,8 @@ struct GroupRecord {
     std::string out;
     for (const auto& [id, hash] : members) out += "m\t" + id + "\t" + hash + "\n";
     for (const auto& [ids, st] : stats)  // the stats key's language pair is already tab-separated
-      out += "s\t" + ids.first + "\t" + ids.second + "\t" + st.first.substr(kLengthStatsKeyPrefix.size()) + "\t" +
-             st.second.serialise() + "\n";
+      out += "s\t" + ids.first + "\t" + ids.second + "\t" + st.first.substr(kLengthStatsKeyPrefix.size()) +
+             "\t" + st.second.serialise() + "\n";
     if (truncated) out += "truncated\t" + std::to_string(truncated) + "\n";
     return out;
   }
@@ -248,7 +249,8 @@ void align_groups(IndexWriter& writer, const std::set<std::string>& groups) {
           if (old_stats != old.stats.end()) now.stats[{a->first, b->first}] = old_stats->second;
           continue;
         }
-        if (old_stats != old.stats.end()) stats.change(old_stats->second.first, old_stats->second.second, -1.0);
+        if (old_stats != old.stats.end())
+          stats.change(old_stats->second.first, old_stats->second.second, -1.0);
         const Document& da = docs.at(a->first);
         const Document& dbb = docs.at(b->first);
         bool a_first = is_source_first(da, dbb);

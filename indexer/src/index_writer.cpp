@@ -114,7 +114,8 @@ IndexWriter::IndexWriter(const std::string& dir, std::chrono::milliseconds wait)
       break;
     } catch (const Xapian::DatabaseLockError& e) {
       if (std::chrono::steady_clock::now() >= deadline)
-        throw EnvironmentError("locked", "index " + dir + " is locked by another writer (a bulk load?): " + e.get_msg());
+        throw EnvironmentError(
+            "locked", "index " + dir + " is locked by another writer (a bulk load?): " + e.get_msg());
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     } catch (const Xapian::Error& e) {
       throw EnvironmentError("index", "cannot open index " + dir + ": " + e.get_description());
@@ -152,15 +153,15 @@ bool IndexWriter::put(PreparedDocument&& doc) {
   // One display form per facet key: the first one seen, except that a Simplified form replaces a
   // Traditional one (王建國 and 王建国 are one value; the facet shows 王建国).
   for (auto& [key, value] : doc.facet_display) {
-    auto [it, fresh] = display_traditional_.try_emplace(key, false);
+    auto [seen, fresh] = display_traditional_.try_emplace(key, false);
     if (fresh) {
       std::string current = db_.get_metadata(key);
       if (current.empty()) db_.set_metadata(key, value);
-      it->second = has_traditional(current.empty() ? value : current);
+      seen->second = has_traditional(current.empty() ? value : current);
     }
-    if (it->second && !has_traditional(value)) {
+    if (seen->second && !has_traditional(value)) {
       db_.set_metadata(key, value);
-      it->second = false;
+      seen->second = false;
     }
   }
   return existed;
@@ -206,7 +207,9 @@ void IndexWriter::set_metadata(const std::string& key, const std::string& value)
   db_.set_metadata(key, value);
 }
 
-std::string IndexWriter::get_metadata(const std::string& key) { return db_.get_metadata(key); }
+std::string IndexWriter::get_metadata(const std::string& key) {
+  return db_.get_metadata(key);
+}
 
 std::vector<std::string> IndexWriter::metadata_keys(const std::string& prefix) {
   std::vector<std::string> out;

@@ -104,11 +104,13 @@ bool blank_record(const CsvRecord& r) {
 Manifest parse_manifest(const std::string& file, std::string_view text) {
   Manifest m;
   m.file = file;
-  if (!text::is_valid_utf8(text)) throw UserError("manifest", file + ": is not UTF-8 text (save the manifest as UTF-8 CSV)");
+  if (!text::is_valid_utf8(text))
+    throw UserError("manifest", file + ": is not UTF-8 text (save the manifest as UTF-8 CSV)");
   std::size_t unterminated = 0;
   std::vector<CsvRecord> records = parse_csv(text, &unterminated);
   while (!records.empty() && blank_record(records.front())) records.erase(records.begin());
-  if (records.empty()) throw UserError("manifest", file + ": is empty (it needs a header row with a path column)");
+  if (records.empty())
+    throw UserError("manifest", file + ": is empty (it needs a header row with a path column)");
 
   const CsvRecord& header = records.front();
   const auto& known = metadata_keys();
@@ -131,8 +133,9 @@ Manifest parse_manifest(const std::string& file, std::string_view text) {
       for (const auto& k : known)
         if (k.find('_') == std::string::npos) list += ", " + k;
       m.problems.push_back({header.line, file,
-                            where + (name.empty() ? "column " + std::to_string(c + 1) + " has no name"
-                                                  : "unknown column \"" + trim(header.fields[c]) + "\"") +
+                            where +
+                                (name.empty() ? "column " + std::to_string(c + 1) + " has no name"
+                                              : "unknown column \"" + trim(header.fields[c]) + "\"") +
                                 "; its values are ignored (known columns: " + list + ")"});
     } else if (auto [it, fresh] = seen.emplace(key, c); !fresh) {
       m.problems.push_back({header.line, file,
@@ -153,11 +156,13 @@ Manifest parse_manifest(const std::string& file, std::string_view text) {
     const CsvRecord& rec = records[r];
     if (blank_record(rec)) continue;
     std::string where = file + " line " + std::to_string(rec.line) + ": ";
-    std::string given = rec.fields.size() > static_cast<std::size_t>(path_column) ? trim(rec.fields[path_column]) : "";
+    std::string given =
+        rec.fields.size() > static_cast<std::size_t>(path_column) ? trim(rec.fields[path_column]) : "";
     if (rec.fields.size() > keys.size()) {
       m.problems.push_back({rec.line, given.empty() ? file : given,
-                            where + "the row has " + std::to_string(rec.fields.size()) + " cells but the header has " +
-                                std::to_string(keys.size()) + " columns (a comma inside an unquoted field?); row ignored"});
+                            where + "the row has " + std::to_string(rec.fields.size()) +
+                                " cells but the header has " + std::to_string(keys.size()) +
+                                " columns (a comma inside an unquoted field?); row ignored"});
       continue;
     }
     if (given.empty()) {
@@ -167,11 +172,13 @@ Manifest parse_manifest(const std::string& file, std::string_view text) {
     ManifestRow row;
     row.line = rec.line;
     fs::path p(given);
-    row.path = p.is_absolute() || folder.empty() ? p.lexically_normal().string() : (fs::path(folder) / p).lexically_normal().string();
+    row.path = p.is_absolute() || folder.empty() ? p.lexically_normal().string()
+                                                 : (fs::path(folder) / p).lexically_normal().string();
     row.absolute = normal_absolute(row.path);
     if (auto [it, fresh] = lines_by_path.emplace(row.absolute, rec.line); !fresh) {
       m.problems.push_back({rec.line, row.path,
-                            where + "\"" + given + "\" is already listed on line " + std::to_string(it->second) + "; row ignored"});
+                            where + "\"" + given + "\" is already listed on line " +
+                                std::to_string(it->second) + "; row ignored"});
       continue;
     }
     for (std::size_t c = 0; c < rec.fields.size(); ++c) {
@@ -182,9 +189,10 @@ Manifest parse_manifest(const std::string& file, std::string_view text) {
     m.rows.push_back(std::move(row));
   }
   if (unterminated)
-    m.problems.push_back({unterminated, file,
-                          file + " line " + std::to_string(unterminated) +
-                              ": a quoted field is never closed (a missing \"); the rest of the file was read as that field"});
+    m.problems.push_back(
+        {unterminated, file,
+         file + " line " + std::to_string(unterminated) +
+             ": a quoted field is never closed (a missing \"); the rest of the file was read as that field"});
   return m;
 }
 

@@ -2,10 +2,10 @@
 
 #include <Poco/JSON/Array.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
-#include <unistd.h>
 
 #include "tongwen/errors.h"
 #include "tongwen/json.h"
@@ -43,7 +43,8 @@ std::string human_bytes(double b) {
 
 }  // namespace
 
-ReportWriter::ReportWriter(const std::string& path, const std::string& format) : out_(path, std::ios::binary) {
+ReportWriter::ReportWriter(const std::string& path, const std::string& format)
+    : out_(path, std::ios::binary) {
   if (path.ends_with(".jsonl") || path.ends_with(".ndjson"))
     jsonl_ = true;
   else if (path.ends_with(".csv"))
@@ -72,9 +73,9 @@ void ReportWriter::write(const FileOutcome& o) {
     }
     out_ << json_text(j) << "\n";
   } else {
-    out_ << csv_field(o.path) << ',' << o.outcome << ',' << csv_field(join(o.ids, ";")) << ',' << csv_field(o.format)
-         << ',' << csv_field(o.encoding) << ',' << csv_field(o.languages) << ',' << o.bytes << ','
-         << csv_field(o.error_code) << ',' << csv_field(o.error) << '\n';
+    out_ << csv_field(o.path) << ',' << o.outcome << ',' << csv_field(join(o.ids, ";")) << ','
+         << csv_field(o.format) << ',' << csv_field(o.encoding) << ',' << csv_field(o.languages) << ','
+         << o.bytes << ',' << csv_field(o.error_code) << ',' << csv_field(o.error) << '\n';
   }
   out_.flush();
 }
@@ -112,19 +113,24 @@ void Progress::draw(const IngestProgress& p, bool force) {
   double mb_s = static_cast<double>(p.bytes_done) / secs / (1 << 20);
   char eta[32] = "";
   if (p.bytes_done > 0 && p.bytes_total > p.bytes_done) {
-    double left = secs * static_cast<double>(p.bytes_total - p.bytes_done) / static_cast<double>(p.bytes_done);
+    double left =
+        secs * static_cast<double>(p.bytes_total - p.bytes_done) / static_cast<double>(p.bytes_done);
     if (left >= 3600)
-      std::snprintf(eta, sizeof eta, "  ETA %dh%02dm", static_cast<int>(left / 3600), static_cast<int>(left / 60) % 60);
+      std::snprintf(eta, sizeof eta, "  ETA %dh%02dm", static_cast<int>(left / 3600),
+                    static_cast<int>(left / 60) % 60);
     else
-      std::snprintf(eta, sizeof eta, "  ETA %dm%02ds", static_cast<int>(left / 60), static_cast<int>(left) % 60);
+      std::snprintf(eta, sizeof eta, "  ETA %dm%02ds", static_cast<int>(left / 60),
+                    static_cast<int>(left) % 60);
   }
   char line[256];
-  std::snprintf(line, sizeof line, "%zu/%zu files  %zu docs  %.0f docs/s  %.2f MB/s  %zu errors%s", p.files_done,
-                p.files_total, p.documents, docs_s, mb_s, p.failed, eta);
+  std::snprintf(line, sizeof line, "%zu/%zu files  %zu docs  %.0f docs/s  %.2f MB/s  %zu errors%s",
+                p.files_done, p.files_total, p.documents, docs_s, mb_s, p.failed, eta);
   if (tty_) {
     const int width = 24;
-    double frac = p.bytes_total ? static_cast<double>(p.bytes_done) / static_cast<double>(p.bytes_total)
-                                : (p.files_total ? static_cast<double>(p.files_done) / static_cast<double>(p.files_total) : 1.0);
+    double frac =
+        p.bytes_total
+            ? static_cast<double>(p.bytes_done) / static_cast<double>(p.bytes_total)
+            : (p.files_total ? static_cast<double>(p.files_done) / static_cast<double>(p.files_total) : 1.0);
     int filled = std::clamp(static_cast<int>(width * frac), 0, width);
     std::string bar = "[" + std::string(static_cast<std::size_t>(filled), '#') +
                       std::string(static_cast<std::size_t>(width - filled), '.') + "] ";
@@ -148,7 +154,8 @@ void Progress::finish(const IngestSummary& s) {
   char rate[64];
   std::snprintf(rate, sizeof rate, "%.1f s, %.0f docs/s", s.seconds,
                 s.seconds > 0 ? static_cast<double>(s.documents) / s.seconds : 0.0);
-  std::cerr << "), " << s.documents << " documents, " << human_bytes(static_cast<double>(s.bytes)) << " in " << rate;
+  std::cerr << "), " << s.documents << " documents, " << human_bytes(static_cast<double>(s.bytes)) << " in "
+            << rate;
   if (s.removed) std::cerr << ", " << s.removed << " documents removed";
   if (s.stopped)
     std::cerr << "; stopped at the first failure (--strict), " << s.not_attempted << " files not attempted";

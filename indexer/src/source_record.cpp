@@ -52,7 +52,8 @@ SourceRecord SourceRecord::from_json(const std::string& s) {
     r.error = o->optValue<std::string>("error", "");
     if (auto a = o->getArray("ids")) {
       r.ids.reserve(a->size());
-      for (std::size_t i = 0; i < a->size(); ++i) r.ids.push_back(a->getElement<std::string>(static_cast<unsigned>(i)));
+      for (std::size_t i = 0; i < a->size(); ++i)
+        r.ids.push_back(a->getElement<std::string>(static_cast<unsigned>(i)));
     }
   } catch (const Poco::Exception& e) {
     throw UserError("index", "a load record in the index is damaged (" + e.displayText() + ")");

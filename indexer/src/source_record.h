@@ -17,8 +17,8 @@ struct SourceRecord {
   std::string inputs;  // fingerprint of what else shaped the documents: manifest row, --format, sidecar
   std::string format, encoding, languages;  // as reported (so that "unchanged" rows keep them)
   int converter_version = 0;
-  std::string outcome;  // "ok" or "failed"
-  std::string error;    // for failed
+  std::string outcome;           // "ok" or "failed"
+  std::string error;             // for failed
   std::vector<std::string> ids;  // documents in the index that came from this file
 
   bool empty() const { return sha256.empty(); }

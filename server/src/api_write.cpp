@@ -9,10 +9,10 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/Net/HTMLForm.h>
+#include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/MessageHeader.h>
 #include <Poco/Net/NameValueCollection.h>
 #include <Poco/Net/PartHandler.h>
-#include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/SHA2Engine.h>
 #include <Poco/String.h>
 
@@ -36,7 +36,8 @@ bool token_matches(const std::string& given, const std::string& expected) {
   const auto& da = a.digest();
   const auto& db = b.digest();
   unsigned char diff = 0;
-  for (std::size_t i = 0; i < da.size() && i < db.size(); ++i) diff |= static_cast<unsigned char>(da[i] ^ db[i]);
+  for (std::size_t i = 0; i < da.size() && i < db.size(); ++i)
+    diff |= static_cast<unsigned char>(da[i] ^ db[i]);
   return diff == 0 && da.size() == db.size();
 }
 
@@ -62,12 +63,14 @@ void authorize(ApiContext& ctx, Poco::Net::HTTPServerRequest& req) {
   const std::string& expected = ctx.settings.server.token;
   if (expected.empty()) {
     discard_body(req, 1 << 20);
-    throw UserError("forbidden",
-                    "writes are disabled: the server has no token configured (set server.token or TONGWEN_TOKEN)");
+    throw UserError(
+        "forbidden",
+        "writes are disabled: the server has no token configured (set server.token or TONGWEN_TOKEN)");
   }
   std::string auth = req.get("Authorization", "");
   std::string given;
-  if (auth.size() > 7 && Poco::icompare(auth.substr(0, 7), "bearer ") == 0) given = Poco::trim(auth.substr(7));
+  if (auth.size() > 7 && Poco::icompare(auth.substr(0, 7), "bearer ") == 0)
+    given = Poco::trim(auth.substr(7));
   if (given.empty() || !token_matches(given, expected)) {
     discard_body(req, 1 << 20);
     throw UserError("unauthorized", given.empty() ? "writes need an Authorization: Bearer <token> header"
@@ -108,7 +111,8 @@ class LimitedBuf : public std::streambuf {
 
 [[noreturn]] void too_large(Poco::Net::HTTPServerRequest& req, std::uint64_t mb) {
   discard_body(req, 16ull << 20);  // a modest overshoot still gets its answer
-  throw UserError("too_large", "the upload is larger than " + std::to_string(mb) + " MB (server.max_upload_mb)");
+  throw UserError("too_large",
+                  "the upload is larger than " + std::to_string(mb) + " MB (server.max_upload_mb)");
 }
 
 // Takes the form's `file` part.
@@ -140,7 +144,8 @@ class FilePart : public Poco::Net::PartHandler {
 Upload read_upload(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const Params& p) {
   const std::uint64_t mb = ctx.settings.server.max_upload_mb;
   const std::uint64_t limit = mb << 20;
-  if (req.hasContentLength() && req.getContentLength64() > static_cast<Poco::Int64>(limit)) too_large(req, mb);
+  if (req.hasContentLength() && req.getContentLength64() > static_cast<Poco::Int64>(limit))
+    too_large(req, mb);
   LimitedBuf buf(req.stream(), limit);
   std::istream body(&buf);
   Upload up;
@@ -157,7 +162,8 @@ Upload read_upload(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const Par
     }
     if (buf.exceeded()) too_large(req, mb);
     if (!part.extra.empty())
-      throw UserError("bad_request", "unexpected file part \"" + part.extra + "\": send one part named \"file\"");
+      throw UserError("bad_request",
+                      "unexpected file part \"" + part.extra + "\": send one part named \"file\"");
     if (!part.found) throw UserError("bad_request", "the form has no part named \"file\"");
     up.filename = part.filename;
     up.bytes = std::move(part.bytes);
@@ -194,7 +200,8 @@ Upload read_upload(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const Par
   auto slash = up.filename.find_last_of("/\\");
   if (slash != std::string::npos) up.filename = up.filename.substr(slash + 1);
   if (up.filename.empty() || up.filename == "." || up.filename == "..")
-    throw UserError("bad_parameter", "the upload needs a file name (the form part's filename, or ?filename=NAME.ext)");
+    throw UserError("bad_parameter",
+                    "the upload needs a file name (the form part's filename, or ?filename=NAME.ext)");
   return up;
 }
 
@@ -221,7 +228,8 @@ bool route_write(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::
   if (parts.size() == 3 && method == "DELETE") {
     authorize(ctx, req);
     check_params(p, {});
-    if (!ctx.writer->remove(parts[2])) throw UserError("not_found", "no document with id \"" + parts[2] + "\"");
+    if (!ctx.writer->remove(parts[2]))
+      throw UserError("not_found", "no document with id \"" + parts[2] + "\"");
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     o->set("deleted", parts[2]);
     out = json_response(o);

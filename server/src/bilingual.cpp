@@ -23,7 +23,9 @@ namespace tongwen {
 
 namespace {
 
-std::string primary(const std::string& lang) { return lang.substr(0, lang.find('-')); }
+std::string primary(const std::string& lang) {
+  return lang.substr(0, lang.find('-'));
+}
 
 std::optional<Document> load(Xapian::Database& db, const std::string& id) {
   std::string term = std::string(schema::PREFIX_ID) + id;
@@ -67,7 +69,8 @@ const Document* partner_of(const Document& doc, const std::vector<Document>& gro
   return best;
 }
 
-std::string join_sentences(const Document& d, const std::vector<SentenceRef>& refs, const std::vector<int>& idx) {
+std::string join_sentences(const Document& d, const std::vector<SentenceRef>& refs,
+                           const std::vector<int>& idx) {
   std::string out;
   for (int i : idx) {
     if (i < 0 || static_cast<std::size_t>(i) >= refs.size()) continue;
@@ -88,11 +91,13 @@ std::string join_sentences(const Document& d, const std::vector<SentenceRef>& re
 // of such words.
 std::unordered_set<std::string> candidates(const std::string& text, bool chinese) {
   static const std::unordered_set<std::string> stop = {
-      "the", "and", "for", "that", "this", "with", "are", "was", "were", "from", "have", "has", "not", "but",
-      "its", "our", "their", "which", "will", "can", "all", "also", "more", "into", "than", "they", "been",
-      "these", "those", "there", "what", "when", "who", "how", "about", "would", "should", "could", "we", "you",
-      "of", "to", "in", "is", "it", "on", "as", "at", "by", "be", "an", "or", "if", "so", "no", "do", "up", "us",
-      "my", "me", "he", "she", "his", "her", "its", "one", "two", "new", "any", "may", "must", "such", "other"};
+      "the",  "and",   "for",   "that",   "this",  "with",  "are",   "was",   "were", "from", "have",
+      "has",  "not",   "but",   "its",    "our",   "their", "which", "will",  "can",  "all",  "also",
+      "more", "into",  "than",  "they",   "been",  "these", "those", "there", "what", "when", "who",
+      "how",  "about", "would", "should", "could", "we",    "you",   "of",    "to",   "in",   "is",
+      "it",   "on",    "as",    "at",     "by",    "be",    "an",    "or",    "if",   "so",   "no",
+      "do",   "up",    "us",    "my",     "me",    "he",    "she",   "his",   "her",  "its",  "one",
+      "two",  "new",   "any",   "may",    "must",  "such",  "other"};
   std::unordered_set<std::string> out;
   const auto& an = text::Analyzer::instance();
   std::string norm = an.normalize(text);
@@ -120,8 +125,10 @@ std::unordered_set<std::string> candidates(const std::string& text, bool chinese
   } else {
     std::vector<std::string> words;
     an.segment(norm, [&](const text::Token& t) {
-      if (t.kind == text::TokenKind::Word) words.emplace_back(t.term);
-      else words.emplace_back();
+      if (t.kind == text::TokenKind::Word)
+        words.emplace_back(t.term);
+      else
+        words.emplace_back();
     });
     for (std::size_t i = 0; i < words.size(); ++i) {
       const auto& w = words[i];
@@ -143,17 +150,28 @@ void append_xml_escaped(std::string& out, std::string_view s) {
       continue;
     }
     switch (b) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out.push_back(static_cast<char>(b));
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out.push_back(static_cast<char>(b));
     }
     ++i;
   }
 }
 
-std::string tmx_lang(const std::string& lang) { return lang.empty() || lang == "und" ? "und" : lang; }
+std::string tmx_lang(const std::string& lang) {
+  return lang.empty() || lang == "und" ? "und" : lang;
+}
 
 }  // namespace
 
@@ -182,7 +200,8 @@ struct BilingualService::Impl {
         if (m.id == with) other = &m;
       if (!other) {
         if (!load(h.db, with)) throw UserError("not_found", "no document with id \"" + with + "\"");
-        throw UserError("bad_parameter", "\"" + doc.id + "\" and \"" + with + "\" are not versions of one text");
+        throw UserError("bad_parameter",
+                        "\"" + doc.id + "\" and \"" + with + "\" are not versions of one text");
       }
     } else {
       other = partner_of(doc, group);
@@ -194,7 +213,8 @@ struct BilingualService::Impl {
   }
 };
 
-BilingualService::BilingualService(SearchService& search, const std::string& index_dir, const Settings& settings)
+BilingualService::BilingualService(SearchService& search, const std::string& index_dir,
+                                   const Settings& settings)
     : impl_(std::make_unique<Impl>(search, index_dir, settings)) {}
 BilingualService::~BilingualService() = default;
 
@@ -205,8 +225,9 @@ ParallelView BilingualService::parallel(const std::string& id, const std::string
     if (!with.empty() && with == id) throw UserError("bad_parameter", "with= names the document itself");
     auto pair = impl_->pair_of(h, *doc, with);
     if (!pair)
-      throw UserError("bad_parameter", with.empty() ? "\"" + id + "\" has no aligned version in another language"
-                                                    : "no alignment is stored for \"" + id + "\" and \"" + with + "\"");
+      throw UserError("bad_parameter",
+                      with.empty() ? "\"" + id + "\" has no aligned version in another language"
+                                   : "no alignment is stored for \"" + id + "\" and \"" + with + "\"");
     ParallelView v;
     v.source = pair->source;
     v.target = pair->target;
@@ -237,10 +258,12 @@ ConcordanceResult BilingualService::concordance(const ConcordanceRequest& req) {
     throw UserError("bad_parameter", "q is required: the term to look up");
   if (req.page < 1) throw UserError("bad_parameter", "page must be 1 or more");
   if (req.size < 1 || req.size > impl_->settings.search.max_page_size)
-    throw UserError("bad_parameter", "size must be between 1 and " + std::to_string(impl_->settings.search.max_page_size));
+    throw UserError("bad_parameter",
+                    "size must be between 1 and " + std::to_string(impl_->settings.search.max_page_size));
   std::string lang = req.lang;
   if (lang.empty()) lang = primary(text::detect_language(req.q)) == "zh" ? "zh" : "en";
-  if (lang != "zh" && lang != "en") throw UserError("bad_parameter", "lang must be zh or en, got \"" + lang + "\"");
+  if (lang != "zh" && lang != "en")
+    throw UserError("bad_parameter", "lang must be zh or en, got \"" + lang + "\"");
   const bool target_chinese = lang != "zh";
 
   // Documents in the query's language that contain the query (facets counted over them).
@@ -286,7 +309,8 @@ ConcordanceResult BilingualService::concordance(const ConcordanceRequest& req) {
       std::vector<int> link_of(a.source_sentences.size(), -1);
       for (std::size_t li = 0; li < a.sentence_links.size(); ++li)
         for (int s : a.sentence_links[li].src)
-          if (s >= 0 && static_cast<std::size_t>(s) < link_of.size()) link_of[static_cast<std::size_t>(s)] = static_cast<int>(li);
+          if (s >= 0 && static_cast<std::size_t>(s) < link_of.size())
+            link_of[static_cast<std::size_t>(s)] = static_cast<int>(li);
       std::vector<bool> target_used(a.target_sentences.size(), false);
       bool any = false;
       for (std::size_t si = 0; si < a.source_sentences.size(); ++si) {
@@ -307,7 +331,8 @@ ConcordanceResult BilingualService::concordance(const ConcordanceRequest& req) {
         r.line.aligned_lang = pair->target.lang;
         r.aligned_text = join_sentences(pair->target, a.target_sentences, link.tgt);
         for (int t : link.tgt)
-          if (t >= 0 && static_cast<std::size_t>(t) < target_used.size()) target_used[static_cast<std::size_t>(t)] = true;
+          if (t >= 0 && static_cast<std::size_t>(t) < target_used.size())
+            target_used[static_cast<std::size_t>(t)] = true;
         r.line.link_type = link.type();
         r.line.confidence = link.confidence;
         raw.push_back(std::move(r));
@@ -332,7 +357,8 @@ ConcordanceResult BilingualService::concordance(const ConcordanceRequest& req) {
           std::size_t n = 0;
           for (const auto& r : raw) n += th.find(r.aligned_text).empty() ? 0 : 1;
           if (n == 0) continue;
-          result.translations.push_back({o, "glossary", n, static_cast<double>(n) / static_cast<double>(raw.size())});
+          result.translations.push_back(
+              {o, "glossary", n, static_cast<double>(n) / static_cast<double>(raw.size())});
           chosen.push_back(o);
         }
       }
@@ -357,7 +383,8 @@ ConcordanceResult BilingualService::concordance(const ConcordanceRequest& req) {
         for (const auto& c : candidates(r->aligned_text, target_chinese)) ++in_lines[c];
       if (background_terms.empty())
         for (const auto& b : background) background_terms.push_back(candidates(b, target_chinese));
-      const double n = static_cast<double>(open.size()), nb = std::max<double>(1.0, static_cast<double>(background.size()));
+      const double n = static_cast<double>(open.size()),
+                   nb = std::max<double>(1.0, static_cast<double>(background.size()));
       std::vector<TranslationCandidate> scored;
       // A term must explain a tenth of all lines at least, not a stray pair of them.
       const std::size_t min_lines = std::max<std::size_t>(2, (raw.size() + 9) / 10);
@@ -380,7 +407,8 @@ ConcordanceResult BilingualService::concordance(const ConcordanceRequest& req) {
       const TranslationCandidate* best = nullptr;
       for (const auto& sc : scored) {
         bool overlaps = false;  // part of a term already kept, or containing one
-        for (const auto& k : chosen) overlaps = overlaps || k.find(sc.term) != std::string::npos || sc.term.find(k) != std::string::npos;
+        for (const auto& k : chosen)
+          overlaps = overlaps || k.find(sc.term) != std::string::npos || sc.term.find(k) != std::string::npos;
         if (!overlaps) {
           best = &sc;
           break;
@@ -412,7 +440,8 @@ std::string BilingualService::export_tmx(const TmxRequest& req) {
   std::deque<Document> keep;  // owns the documents the units point to (stable addresses)
   std::vector<Unit> units;
   std::string srclang;
-  auto add_pair = [&](const Document& s, const Document& t, const Alignment& a, const std::set<int>* only_src) {
+  auto add_pair = [&](const Document& s, const Document& t, const Alignment& a,
+                      const std::set<int>* only_src) {
     keep.push_back(s);
     const Document* sp = &keep.back();
     keep.push_back(t);
@@ -427,10 +456,15 @@ std::string BilingualService::export_tmx(const TmxRequest& req) {
         for (int i : link.src) hit = hit || only_src->count(i);
         if (!hit) continue;
       }
-      Unit u{s.id + ":" + std::to_string(n), sp, tp, join_sentences(s, a.source_sentences, link.src),
-             join_sentences(t, a.target_sentences, link.tgt), ""};
+      Unit u{s.id + ":" + std::to_string(n),
+             sp,
+             tp,
+             join_sentences(s, a.source_sentences, link.src),
+             join_sentences(t, a.target_sentences, link.tgt),
+             ""};
       int para = a.source_sentences[static_cast<std::size_t>(link.src.front())].paragraph;
-      if (para >= 0 && static_cast<std::size_t>(para) < s.paragraphs.size()) u.speaker = s.paragraphs[static_cast<std::size_t>(para)].speaker;
+      if (para >= 0 && static_cast<std::size_t>(para) < s.paragraphs.size())
+        u.speaker = s.paragraphs[static_cast<std::size_t>(para)].speaker;
       if (u.speaker.empty() && s.speakers.size() == 1) u.speaker = s.speakers[0].name;
       units.push_back(std::move(u));
       if (units.size() >= req.max_units) return;
@@ -443,7 +477,9 @@ std::string BilingualService::export_tmx(const TmxRequest& req) {
       if (!doc) throw UserError("not_found", "no document with id \"" + req.doc + "\"");
       if (!req.with.empty()) {
         auto pair = impl_->pair_of(h, *doc, req.with);
-        if (!pair) throw UserError("bad_parameter", "no alignment is stored for \"" + req.doc + "\" and \"" + req.with + "\"");
+        if (!pair)
+          throw UserError("bad_parameter",
+                          "no alignment is stored for \"" + req.doc + "\" and \"" + req.with + "\"");
         add_pair(pair->source, pair->target, pair->alignment, nullptr);
         return;
       }
@@ -468,7 +504,8 @@ std::string BilingualService::export_tmx(const TmxRequest& req) {
       if (r.lines.size() < static_cast<std::size_t>(cr.size) || lines.size() >= req.max_units) break;
     }
     impl_->pool.with([&](DbHandle& h) {
-      std::map<std::pair<std::string, std::string>, std::set<std::string>> wanted;  // (doc, partner) -> sentences
+      std::map<std::pair<std::string, std::string>, std::set<std::string>>
+          wanted;  // (doc, partner) -> sentences
       for (const auto& l : lines) wanted[{l.doc_id, l.aligned_doc_id}].insert(l.sentence.text);
       for (const auto& [ids, sentences] : wanted) {
         auto s = load(h.db, ids.first);
@@ -483,8 +520,9 @@ std::string BilingualService::export_tmx(const TmxRequest& req) {
     });
   }
 
-  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n  <header creationtool=\"Tongwen\" "
-                    "creationtoolversion=\"0.1.0\" datatype=\"plaintext\" segtype=\"sentence\" adminlang=\"en\" srclang=\"";
+  std::string out =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n  <header creationtool=\"Tongwen\" "
+      "creationtoolversion=\"0.1.0\" datatype=\"plaintext\" segtype=\"sentence\" adminlang=\"en\" srclang=\"";
   append_xml_escaped(out, srclang.empty() ? "en" : srclang);
   out += "\" o-tmf=\"tongwen\"/>\n  <body>\n";
   std::set<std::string> described;  // documents whose fields went on their first unit

@@ -45,7 +45,8 @@ class DatabasePool {
           return r;
         }
       } catch (const Xapian::DatabaseModifiedError&) {
-        if (attempt >= 3) throw EnvironmentError("index_busy", "the index changed too often during the read; try again");
+        if (attempt >= 3)
+          throw EnvironmentError("index_busy", "the index changed too often during the read; try again");
         h->db.reopen();
         h->checked = std::chrono::steady_clock::now();
         release(std::move(h));

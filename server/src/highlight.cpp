@@ -53,7 +53,8 @@ bool connected(const Highlighter::Unit& a, const Highlighter::Unit& b) {
 
 }  // namespace
 
-Highlighter::Highlighter(const std::vector<HighlightAtom>& atoms, std::string_view field, terms::QueryTerms& qt)
+Highlighter::Highlighter(const std::vector<HighlightAtom>& atoms, std::string_view field,
+                         terms::QueryTerms& qt)
     : qt_(&qt) {
   const auto& an = text::Analyzer::instance();
   for (const auto& a : atoms) {
@@ -64,7 +65,8 @@ Highlighter::Highlighter(const std::vector<HighlightAtom>& atoms, std::string_vi
     if (atom.units.empty()) continue;
     if (a.wildcard) {
       atom.prefix = true;
-    } else if (!a.quoted && atom.units.size() == 1 && atom.units[0].run < 0 && terms::stemmable(atom.units[0].text)) {
+    } else if (!a.quoted && atom.units.size() == 1 && atom.units[0].run < 0 &&
+               terms::stemmable(atom.units[0].text)) {
       atom.stem = qt.stem(atom.units[0].text);
     }
     atoms_.push_back(std::move(atom));

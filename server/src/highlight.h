@@ -30,9 +30,9 @@ class Highlighter {
   std::vector<MatchSpan> find(std::string_view text) const;
 
   struct Unit {
-    std::string text;  // a word, or one CJK character
+    std::string text;                   // a word, or one CJK character
     std::uint32_t first = 0, last = 0;  // normalised code point range [first, last)
-    int run = -1;  // CJK run number; -1 for words
+    int run = -1;                       // CJK run number; -1 for words
   };
   struct Atom {
     std::vector<Unit> units;

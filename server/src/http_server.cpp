@@ -41,7 +41,8 @@ HTTPResponse::HTTPStatus status_for(const Error& e, bool user) {
   if (c == "unauthorized") return HTTPResponse::HTTP_UNAUTHORIZED;
   if (c == "forbidden") return HTTPResponse::HTTP_FORBIDDEN;
   if (c == "too_large") return HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE;
-  if (c == "locked" || c == "index_busy" || c == "writes_disabled") return HTTPResponse::HTTP_SERVICE_UNAVAILABLE;
+  if (c == "locked" || c == "index_busy" || c == "writes_disabled")
+    return HTTPResponse::HTTP_SERVICE_UNAVAILABLE;
   if (user) {
     if (c == "bad_query" || c == "bad_parameter" || c == "bad_request") return HTTPResponse::HTTP_BAD_REQUEST;
     return HTTPResponse::HTTP_UNPROCESSABLE_ENTITY;  // a converter refused the uploaded file
@@ -82,7 +83,8 @@ class Handler : public Poco::Net::HTTPRequestHandler {
         std::string page = kWebPage;
         resp.setContentType("text/html; charset=utf-8");
         resp.setContentLength(static_cast<std::streamsize>(page.size()));
-        resp.set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'");
+        resp.set("Content-Security-Policy",
+                 "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'");
         resp.send() << page;
         return;
       }
@@ -146,7 +148,9 @@ HttpServer::HttpServer(SearchService& search, WriteService* writer, const Settin
   impl_->settings = settings;
 }
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+  stop();
+}
 
 void HttpServer::start() {
   const auto& s = impl_->settings.server;
@@ -156,7 +160,8 @@ void HttpServer::start() {
     socket.bind(Poco::Net::SocketAddress(s.host, static_cast<Poco::UInt16>(s.port)), true, false);
     socket.listen(std::max(64, s.queue));
   } catch (const Poco::Exception& e) {
-    throw EnvironmentError("address_in_use", "cannot listen on " + s.host + ":" + std::to_string(s.port) + ": " + e.displayText());
+    throw EnvironmentError("address_in_use", "cannot listen on " + s.host + ":" + std::to_string(s.port) +
+                                                 ": " + e.displayText());
   }
   impl_->port = socket.address().port();
   auto* params = new Poco::Net::HTTPServerParams;
@@ -166,7 +171,8 @@ void HttpServer::start() {
   params->setKeepAliveTimeout(Poco::Timespan(s.keepalive_seconds, 0));
   params->setTimeout(Poco::Timespan(30, 0));
   impl_->pool = std::make_unique<Poco::ThreadPool>(std::min(2, s.threads), s.threads);
-  impl_->server = std::make_unique<Poco::Net::HTTPServer>(new Factory(impl_->ctx), *impl_->pool, socket, params);
+  impl_->server =
+      std::make_unique<Poco::Net::HTTPServer>(new Factory(impl_->ctx), *impl_->pool, socket, params);
   impl_->server->start();
 }
 
@@ -178,7 +184,9 @@ void HttpServer::stop() {
   }
 }
 
-int HttpServer::port() const { return impl_->port; }
+int HttpServer::port() const {
+  return impl_->port;
+}
 
 std::string HttpServer::url() const {
   return "http://" + impl_->settings.server.host + ":" + std::to_string(impl_->port);

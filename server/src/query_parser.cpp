@@ -15,18 +15,30 @@ enum class Tok { Word, Phrase, LParen, RParen, And, Or, Not, Plus, Minus, End };
 
 struct Lexeme {
   Tok kind = Tok::End;
-  std::string text;   // word or phrase contents
-  std::string field;  // "title" for title:..., empty otherwise
+  std::string text;    // word or phrase contents
+  std::string field;   // "title" for title:..., empty otherwise
   std::size_t at = 0;  // 1-based character position, for messages
 };
 
-bool is_space(char32_t c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x3000 || c == 0xA0; }
-bool is_open_quote(char32_t c) { return c == '"' || c == 0x201C || c == 0x300C || c == 0x300E || c == 0xFF02; }
-bool is_close_quote(char32_t c) { return c == '"' || c == 0x201D || c == 0x300D || c == 0x300F || c == 0xFF02; }
-bool is_lparen(char32_t c) { return c == '(' || c == 0xFF08; }
-bool is_rparen(char32_t c) { return c == ')' || c == 0xFF09; }
+bool is_space(char32_t c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x3000 || c == 0xA0;
+}
+bool is_open_quote(char32_t c) {
+  return c == '"' || c == 0x201C || c == 0x300C || c == 0x300E || c == 0xFF02;
+}
+bool is_close_quote(char32_t c) {
+  return c == '"' || c == 0x201D || c == 0x300D || c == 0x300F || c == 0xFF02;
+}
+bool is_lparen(char32_t c) {
+  return c == '(' || c == 0xFF08;
+}
+bool is_rparen(char32_t c) {
+  return c == ')' || c == 0xFF09;
+}
 
-[[noreturn]] void fail(const std::string& msg) { throw UserError("bad_query", msg); }
+[[noreturn]] void fail(const std::string& msg) {
+  throw UserError("bad_query", msg);
+}
 
 class Lexer {
  public:
@@ -83,7 +95,8 @@ class Lexer {
             std::string known;
             for (const auto& k : schema::kFields)
               if (k.name != "body") known += (known.empty() ? "" : ", ") + std::string(k.name) + ":";
-            fail("unknown field \"" + field + ":\" at character " + std::to_string(at) + " (known: " + known + ")");
+            fail("unknown field \"" + field + ":\" at character " + std::to_string(at) + " (known: " + known +
+                 ")");
           }
           std::string value = w.substr(colon + 1);
           if (value.empty() && i_ < q_.size() && is_open_quote(peek())) {
@@ -154,7 +167,7 @@ class Lexer {
 struct Node {
   Xapian::Query q;
   bool negative = false;
-  bool empty = true;     // no searchable token (e.g. only punctuation)
+  bool empty = true;       // no searchable token (e.g. only punctuation)
   bool bare_word = false;  // an unquoted single word in the default field (glossary runs)
   std::string text;
   std::size_t at = 0;
@@ -193,8 +206,11 @@ class Parser {
         left = left.empty ? right : left;
         continue;
       }
-      Xapian::Query lq = left.negative ? Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, left.q) : left.q;
-      Xapian::Query rq = right.negative ? Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, right.q) : right.q;
+      Xapian::Query lq =
+          left.negative ? Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, left.q) : left.q;
+      Xapian::Query rq = right.negative
+                             ? Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, right.q)
+                             : right.q;
       left.q = Xapian::Query(Xapian::Query::OP_OR, lq, rq);
       left.negative = false;
       left.bare_word = false;
@@ -212,7 +228,8 @@ class Parser {
       if (k == Tok::And) {
         const Lexeme& op = next();
         if (items.empty()) fail("AND at character " + std::to_string(op.at) + " needs a term before it");
-        if (cur().kind == Tok::End || cur().kind == Tok::RParen || cur().kind == Tok::Or || cur().kind == Tok::And)
+        if (cur().kind == Tok::End || cur().kind == Tok::RParen || cur().kind == Tok::Or ||
+            cur().kind == Tok::And)
           fail("AND at character " + std::to_string(op.at) + " needs a term after it");
         continue;
       }
@@ -229,8 +246,11 @@ class Parser {
     result.empty = false;
     if (items.size() == 1 && !items[0].empty) result = items[0];
     if (!pos.empty()) {
-      Xapian::Query p = pos.size() == 1 ? pos[0] : Xapian::Query(Xapian::Query::OP_AND, pos.begin(), pos.end());
-      if (!neg.empty()) p = Xapian::Query(Xapian::Query::OP_AND_NOT, p, Xapian::Query(Xapian::Query::OP_OR, neg.begin(), neg.end()));
+      Xapian::Query p =
+          pos.size() == 1 ? pos[0] : Xapian::Query(Xapian::Query::OP_AND, pos.begin(), pos.end());
+      if (!neg.empty())
+        p = Xapian::Query(Xapian::Query::OP_AND_NOT, p,
+                          Xapian::Query(Xapian::Query::OP_OR, neg.begin(), neg.end()));
       result.q = p;
       result.negative = false;
     } else {
@@ -244,9 +264,10 @@ class Parser {
     const Lexeme& l = cur();
     if (l.kind == Tok::Not || l.kind == Tok::Minus) {
       next();
-      if (cur().kind == Tok::End || cur().kind == Tok::RParen || cur().kind == Tok::Or || cur().kind == Tok::And)
-        fail((l.kind == Tok::Not ? std::string("NOT") : std::string("'-'")) + " at character " + std::to_string(l.at) +
-             " needs a term after it");
+      if (cur().kind == Tok::End || cur().kind == Tok::RParen || cur().kind == Tok::Or ||
+          cur().kind == Tok::And)
+        fail((l.kind == Tok::Not ? std::string("NOT") : std::string("'-'")) + " at character " +
+             std::to_string(l.at) + " needs a term after it");
       ++negation_;
       Node n = unary(depth);
       --negation_;
@@ -312,7 +333,8 @@ class Parser {
         if (!d.empty() && !why.empty())
           fail("date:" + v + " at character " + std::to_string(l.at) + ": " + why);
       }
-      if (from.empty() && to.empty()) fail("date: at character " + std::to_string(l.at) + " needs a date or a range like 2019..2023");
+      if (from.empty() && to.empty())
+        fail("date: at character " + std::to_string(l.at) + " needs a date or a range like 2019..2023");
       n.q = date_range(from, to);
       n.empty = false;
       return n;
@@ -321,8 +343,8 @@ class Parser {
       // A filter field (lang:, type:, year:): exact facet value, no weight.
       std::string key = schema::facet_key(l.text);
       if (key.empty()) fail(field + ": at character " + std::to_string(l.at) + " has no value");
-      n.q = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                          Xapian::Query(std::string(f->filter_prefix) + key), 0.0);
+      n.q = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(std::string(f->filter_prefix) + key),
+                          0.0);
       n.empty = false;
       return n;
     }
@@ -338,7 +360,8 @@ class Parser {
       });
       if (latin) {
         if (norm.size() < 2)
-          fail("wildcard \"" + l.text + "\" at character " + std::to_string(l.at) + " needs at least two letters before *");
+          fail("wildcard \"" + l.text + "\" at character " + std::to_string(l.at) +
+               " needs at least two letters before *");
         wildcard = true;
         n.q = qt_.wildcard(norm, prefix);
         n.empty = false;
@@ -353,7 +376,8 @@ class Parser {
     if (n.q.empty()) return n;  // punctuation only
     n.empty = false;
     n.bare_word = !quoted && field == "body";
-    if (negation_ == 0 && (field == "body" || field == "title")) out_.atoms.push_back({field, text, quoted, false});
+    if (negation_ == 0 && (field == "body" || field == "title"))
+      out_.atoms.push_back({field, text, quoted, false});
     if (expand_ && glossary_ && field == "body") {
       if (const auto* others = glossary_->translations(text)) expand(n, text, *others);
     }

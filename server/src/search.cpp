@@ -2,10 +2,10 @@
 
 #include <Poco/File.h>
 
+#include <xapian.h>
 #include <algorithm>
 #include <chrono>
 #include <set>
-#include <xapian.h>
 
 #include "db_pool.h"
 #include "facet_spy.h"
@@ -24,7 +24,9 @@ namespace {
 
 using Handle = DbHandle;
 
-[[noreturn]] void bad_parameter(const std::string& msg) { throw UserError("bad_parameter", msg); }
+[[noreturn]] void bad_parameter(const std::string& msg) {
+  throw UserError("bad_parameter", msg);
+}
 
 }  // namespace
 
@@ -144,7 +146,8 @@ SearchResult SearchService::search(const SearchRequest& req) {
         if (f.field != except) fs.push_back(f.query);
       if (!date_filter.empty()) fs.push_back(date_filter);
       if (fs.empty()) return q;
-      return Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(Xapian::Query::OP_AND, fs.begin(), fs.end()));
+      return Xapian::Query(Xapian::Query::OP_FILTER, q,
+                           Xapian::Query(Xapian::Query::OP_AND, fs.begin(), fs.end()));
     };
     Xapian::Query main = filtered(nullptr);
     result.query_description = main.get_description();
@@ -244,7 +247,8 @@ SearchResult SearchService::search(const SearchRequest& req) {
           }
         };
         if (!d.description.empty()) consider(-1, d.description);
-        for (std::size_t p = 0; p < d.paragraphs.size(); ++p) consider(static_cast<int>(p), d.paragraphs[p].text);
+        for (std::size_t p = 0; p < d.paragraphs.size(); ++p)
+          consider(static_cast<int>(p), d.paragraphs[p].text);
       }
       const std::string* source = nullptr;
       if (best == -1) {
@@ -290,7 +294,8 @@ std::vector<Document> SearchService::translations(const Document& doc) {
   });
 }
 
-std::vector<FacetCount> SearchService::facet_values(const std::string& field, const std::string& prefix, int limit) {
+std::vector<FacetCount> SearchService::facet_values(const std::string& field, const std::string& prefix,
+                                                    int limit) {
   const schema::Field* f = schema::find_field(field);
   if (!f || f->facet == schema::FacetKind::None)
     bad_parameter("unknown facet \"" + field + "\" (known: speaker, topic, event, year, lang, type)");
@@ -306,9 +311,10 @@ std::vector<FacetCount> SearchService::facet_values(const std::string& field, co
     }
     if (f->name == "lang") {
       // The bare "zh" filter term is not a value of its own.
-      out.erase(std::remove_if(out.begin(), out.end(), [&](const FacetCount& c) {
-                  return h.db.get_metadata(schema::facet_display_key(*f, c.key)).empty();
-                }),
+      out.erase(std::remove_if(out.begin(), out.end(),
+                               [&](const FacetCount& c) {
+                                 return h.db.get_metadata(schema::facet_display_key(*f, c.key)).empty();
+                               }),
                 out.end());
     }
     std::sort(out.begin(), out.end(), [](const FacetCount& a, const FacetCount& b) {

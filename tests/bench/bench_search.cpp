@@ -73,12 +73,14 @@ int main(int argc, char** argv) {
   }
   std::printf("documents %zu (%zu files, loaded in %.1f s: %zu added, %zu unchanged)\n",
               truth.documents().size(), sum.files, load_s, sum.outcomes["added"], sum.outcomes["unchanged"]);
-  std::printf("%zu queries x %d rounds, in process (facets + snippets, page of 10)\n", queries.size(), repeat);
+  std::printf("%zu queries x %d rounds, in process (facets + snippets, page of 10)\n", queries.size(),
+              repeat);
   std::printf("| kind | queries | median ms | p90 ms | p99 ms | max ms |\n|---|---|---|---|---|---|\n");
   for (const auto& [kind, v] : by_kind)
-    std::printf("| %s | %zu | %.2f | %.2f | %.2f | %.2f |\n", kind.c_str(), v.size() / static_cast<std::size_t>(repeat),
-                percentile(v, 0.5), percentile(v, 0.9), percentile(v, 0.99), percentile(v, 1.0));
-  std::printf("| all | %zu | %.2f | %.2f | %.2f | %.2f |\n", queries.size(), percentile(all, 0.5), percentile(all, 0.9),
-              percentile(all, 0.99), percentile(all, 1.0));
+    std::printf("| %s | %zu | %.2f | %.2f | %.2f | %.2f |\n", kind.c_str(),
+                v.size() / static_cast<std::size_t>(repeat), percentile(v, 0.5), percentile(v, 0.9),
+                percentile(v, 0.99), percentile(v, 1.0));
+  std::printf("| all | %zu | %.2f | %.2f | %.2f | %.2f |\n", queries.size(), percentile(all, 0.5),
+              percentile(all, 0.9), percentile(all, 0.99), percentile(all, 1.0));
   return 0;
 }

@@ -23,20 +23,22 @@ inline std::size_t write_generated_corpus(const TempDir& dir, const std::string&
   std::mt19937 rng(seed);
   auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
   const std::vector<std::string> zh = {
-      "科技创新是推动高质量发展的第一动力。", "人工智能治理需要全球合作与共识。", "知识产权保护是创新的基础。",
-      "一带一路倡议促进了科技交流。",       "开放科学让数据和方法得以共享。",   "青年科学家是创新的生力军。",
-      "数字经济正在重塑产业结构。",         "我们要加强基础研究和原始创新。"};
-  const std::vector<std::string> en = {
-      "Innovation is the first driver of high-quality development.",
-      "Governing artificial intelligence needs global cooperation.",
-      "Protecting intellectual property is the foundation of innovation.",
-      "The Belt and Road Initiative fosters exchange in science.",
-      "Open science lets researchers share data and methods.",
-      "Young scientists bring new energy to research.",
-      "The digital economy is reshaping whole industries.",
-      "We must strengthen basic research and original innovation."};
-  const std::vector<std::string> speakers = {"王建国", "李明", "Sophie Martin", "John Smith", "陈静", "Ahmed Khan"};
-  const std::vector<std::string> topics = {"人工智能", "Open science", "知识产权", "Digital economy", "Basic research"};
+      "科技创新是推动高质量发展的第一动力。", "人工智能治理需要全球合作与共识。",
+      "知识产权保护是创新的基础。",           "一带一路倡议促进了科技交流。",
+      "开放科学让数据和方法得以共享。",       "青年科学家是创新的生力军。",
+      "数字经济正在重塑产业结构。",           "我们要加强基础研究和原始创新。"};
+  const std::vector<std::string> en = {"Innovation is the first driver of high-quality development.",
+                                       "Governing artificial intelligence needs global cooperation.",
+                                       "Protecting intellectual property is the foundation of innovation.",
+                                       "The Belt and Road Initiative fosters exchange in science.",
+                                       "Open science lets researchers share data and methods.",
+                                       "Young scientists bring new energy to research.",
+                                       "The digital economy is reshaping whole industries.",
+                                       "We must strengthen basic research and original innovation."};
+  const std::vector<std::string> speakers = {"王建国",     "李明", "Sophie Martin",
+                                             "John Smith", "陈静", "Ahmed Khan"};
+  const std::vector<std::string> topics = {"人工智能", "Open science", "知识产权", "Digital economy",
+                                           "Basic research"};
   auto body = [&](bool chinese, int sentences) {
     std::string s;
     for (int i = 0; i < sentences; ++i) s += (i ? " " : "") + pick(chinese ? zh : en);
@@ -56,12 +58,14 @@ inline std::size_t write_generated_corpus(const TempDir& dir, const std::string&
     for (int i = 0; i < n; ++i) {
       bool chinese = rng() % 2 == 0;
       std::string id = "gen-" + std::to_string(file_no) + "-" + std::to_string(i);
-      text += "{\"id\":" + json_str(id) + ",\"lang\":\"" + (chinese ? "zh-Hans" : "en") + "\",\"type\":\"speech\"," +
-              "\"title\":" + json_str((chinese ? "演讲 " : "Talk ") + std::to_string(file_no) + "." + std::to_string(i)) +
+      text += "{\"id\":" + json_str(id) + ",\"lang\":\"" + (chinese ? "zh-Hans" : "en") +
+              "\",\"type\":\"speech\"," + "\"title\":" +
+              json_str((chinese ? "演讲 " : "Talk ") + std::to_string(file_no) + "." + std::to_string(i)) +
               ",\"date\":\"202" + std::to_string(rng() % 5) + "-0" + std::to_string(1 + rng() % 9) + "-1" +
               std::to_string(rng() % 10) + "\",\"speakers\":[" + json_str(pick(speakers)) + "],\"topics\":[" +
-              json_str(pick(topics)) + "],\"paragraphs\":[" + json_str(body(chinese, 2 + static_cast<int>(rng() % 3))) + "," +
-              json_str(body(!chinese, 1)) + "]}\n";
+              json_str(pick(topics)) + "],\"paragraphs\":[" +
+              json_str(body(chinese, 2 + static_cast<int>(rng() % 3))) + "," + json_str(body(!chinese, 1)) +
+              "]}\n";
       ++docs;
     }
     dir.write(folder + "/" + name, text);
@@ -77,9 +81,10 @@ inline std::size_t write_generated_corpus(const TempDir& dir, const std::string&
     bool chinese = t % 2 == 0;
     std::snprintf(name, sizeof name, "talks/%02d/talk-%04d.%s.txt", t % 10, t, chinese ? "zh" : "en");
     std::string text = "title: " + std::string(chinese ? "论坛发言 " : "Forum talk ") + std::to_string(t) +
-                       "\nspeakers: " + pick(speakers) + "\ntopics: " + pick(topics) + "\nlang: " +
-                       (chinese ? "zh-Hans" : "en") + "\ndate: 2023-05-" + std::to_string(10 + t % 20) + "\n\n" +
-                       body(chinese, 3) + "\n\n" + body(chinese, 2) + "\n";
+                       "\nspeakers: " + pick(speakers) + "\ntopics: " + pick(topics) +
+                       "\nlang: " + (chinese ? "zh-Hans" : "en") + "\ndate: 2023-05-" +
+                       std::to_string(10 + t % 20) + "\n\n" + body(chinese, 3) + "\n\n" + body(chinese, 2) +
+                       "\n";
     dir.write(folder + "/" + name, text);
     ++docs;
   }
@@ -90,7 +95,7 @@ inline std::size_t write_generated_corpus(const TempDir& dir, const std::string&
 struct IndexSnapshot {
   std::map<std::string, std::string> data;  // id -> stored document
   std::vector<std::string> duplicates;
-  std::map<std::string, std::string> records;  // "src:" metadata
+  std::map<std::string, std::string> records;   // "src:" metadata
   std::map<std::string, Xapian::docid> docids;  // id -> Xapian's document number
   Xapian::doccount doccount = 0;
 };

@@ -62,7 +62,8 @@ std::string attr(xmlNode* n, const char* name) {
 std::vector<xmlNode*> elements(xmlNode* parent, const char* name) {
   std::vector<xmlNode*> out;
   for (xmlNode* c = parent ? parent->children : nullptr; c; c = c->next)
-    if (c->type == XML_ELEMENT_NODE && xmlStrcmp(c->name, reinterpret_cast<const xmlChar*>(name)) == 0) out.push_back(c);
+    if (c->type == XML_ELEMENT_NODE && xmlStrcmp(c->name, reinterpret_cast<const xmlChar*>(name)) == 0)
+      out.push_back(c);
   return out;
 }
 
@@ -139,10 +140,12 @@ std::vector<Pair> wmt_pairs() {
 // A document made of segments, with each segment's span: paragraph and code point range.
 struct Built {
   Document doc;
-  std::map<int, std::vector<std::tuple<std::uint32_t, std::uint32_t, std::string>>> spans;  // paragraph -> spans
+  std::map<int, std::vector<std::tuple<std::uint32_t, std::uint32_t, std::string>>>
+      spans;  // paragraph -> spans
 };
 
-Built anchored(const std::string& id, const std::string& lang, const std::vector<std::pair<std::string, std::string>>& segs) {
+Built anchored(const std::string& id, const std::string& lang,
+               const std::vector<std::pair<std::string, std::string>>& segs) {
   Built b;
   b.doc.id = id;
   b.doc.lang = lang;
@@ -156,8 +159,8 @@ Built anchored(const std::string& id, const std::string& lang, const std::vector
   return b;
 }
 
-Built joined(const std::string& id, const std::string& lang, const std::vector<std::pair<std::string, std::string>>& segs,
-             std::mt19937& rng, double drop) {
+Built joined(const std::string& id, const std::string& lang,
+             const std::vector<std::pair<std::string, std::string>>& segs, std::mt19937& rng, double drop) {
   Built b;
   b.doc.id = id;
   b.doc.lang = lang;
@@ -273,17 +276,18 @@ void score(const std::string& name, const Built& zh, const Built& en, const Alig
 }
 
 void report(const std::string& source, const Score& s, std::vector<BadLink>& bad, double seconds) {
-  BOOST_TEST_MESSAGE(source << ": precision " << s.precision() << ", recall " << s.recall() << ", F1 " << s.f1()
-                            << " (" << s.correct << " of " << s.predicted << " predicted pairs correct, "
-                            << s.gold << " gold pairs; " << seconds << " s)");
+  BOOST_TEST_MESSAGE(source << ": precision " << s.precision() << ", recall " << s.recall() << ", F1 "
+                            << s.f1() << " (" << s.correct << " of " << s.predicted
+                            << " predicted pairs correct, " << s.gold << " gold pairs; " << seconds << " s)");
   std::stable_sort(bad.begin(), bad.end(), [](const BadLink& x, const BadLink& y) {
     return x.wrong != y.wrong ? x.wrong > y.wrong : x.confidence < y.confidence;
   });
   for (std::size_t k = 0; k < std::min<std::size_t>(10, bad.size()); ++k) {
     const auto& b = bad[k];
     BOOST_TEST_MESSAGE("  worst " << k + 1 << ": " << b.where << " " << b.type << " conf " << b.confidence
-                                  << ", wrong pairs " << b.wrong << "/" << b.pairs << "\n    zh [" << b.src_segs
-                                  << "] " << b.src << "\n    en [" << b.tgt_segs << "] " << b.tgt);
+                                  << ", wrong pairs " << b.wrong << "/" << b.pairs << "\n    zh ["
+                                  << b.src_segs << "] " << b.src << "\n    en [" << b.tgt_segs << "] "
+                                  << b.tgt);
   }
 }
 

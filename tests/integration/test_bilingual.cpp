@@ -143,7 +143,8 @@ BOOST_AUTO_TEST_CASE(concordance_lines_pair_each_hit_sentence_with_its_translati
   BOOST_TEST(marked * 10 >= r.lines.size() * 8, marked << " of " << r.lines.size());
   // Facets count the documents.
   bool speaker_facet = false;
-  for (const auto& [f, values] : r.facets) speaker_facet = speaker_facet || (f == "speaker" && !values.empty());
+  for (const auto& [f, values] : r.facets)
+    speaker_facet = speaker_facet || (f == "speaker" && !values.empty());
   BOOST_TEST(speaker_facet);
 }
 
@@ -170,13 +171,15 @@ BOOST_AUTO_TEST_CASE(tmx_export_round_trips_through_the_tmx_converter) {
   BOOST_TEST(tmx.find("srclang=\"zh-Hans\"") != std::string::npos);
   BOOST_TEST(tmx.find("<prop type=\"x-tongwen-speaker\">王建国</prop>") != std::string::npos);
   BOOST_TEST(tmx.find("<prop type=\"x-tongwen-date\">2023-05-17</prop>") != std::string::npos);
-  BOOST_TEST(tmx.find("<prop type=\"x-tongwen-source-doc\">2023-wang-ai-governance-en</prop>") != std::string::npos);
+  BOOST_TEST(tmx.find("<prop type=\"x-tongwen-source-doc\">2023-wang-ai-governance-en</prop>") !=
+             std::string::npos);
 
   // Expected pairs: the parallel view's rows with text on both sides.
   auto v = corpus().bilingual->parallel("2023-wang-ai-governance-zh", "");
   std::vector<std::pair<std::string, std::string>> expected;
   for (const auto& r : v.rows)
-    if (!r.source.empty() && !r.target.empty()) expected.emplace_back(join(r.source, ""), join(r.target, " "));
+    if (!r.source.empty() && !r.target.empty())
+      expected.emplace_back(join(r.source, ""), join(r.target, " "));
 
   test::TempDir dir;
   auto res = convert_file(dir.write("export.tmx", tmx), ConvertOptions{});
@@ -211,7 +214,8 @@ BOOST_AUTO_TEST_CASE(tmx_export_of_a_query_holds_its_concordance_lines) {
   for (const auto& l : r.lines) BOOST_TEST(tmx.find(l.sentence.text) != std::string::npos, l.sentence.text);
 }
 
-BOOST_AUTO_TEST_CASE(ted_talks_align_by_their_segment_ids, *boost::unit_test::precondition(test::NeedsCorpusReal())) {
+BOOST_AUTO_TEST_CASE(ted_talks_align_by_their_segment_ids,
+                     *boost::unit_test::precondition(test::NeedsCorpusReal())) {
   test::TempDir copy;
   std::string ted = test::corpus_real() + "/iwslt-ted-zh-en/iwslt15/";
   for (const char* f : {"IWSLT15.TED.dev2010.zh-en.zh.xml", "IWSLT15.TED.dev2010.zh-en.en.xml"})
@@ -241,11 +245,13 @@ BOOST_AUTO_TEST_CASE(the_three_endpoints_answer_over_http) {
   std::string body, type;
   BOOST_TEST(get("/api/documents/2023-wang-ai-governance-zh/parallel", &body) == 200);
   BOOST_TEST(body.find("\"rows\":[") != std::string::npos);
-  BOOST_TEST(get("/api/documents/2023-wang-ai-governance-zh/parallel?with=2023-wang-ai-governance-en") == 200);
+  BOOST_TEST(get("/api/documents/2023-wang-ai-governance-zh/parallel?with=2023-wang-ai-governance-en") ==
+             200);
   BOOST_TEST(get("/api/documents/nope/parallel") == 404);
   BOOST_TEST(get("/api/documents/2023-wang-ai-governance-zh/parallel?with=2021-liu-belt-road-en") == 400);
   BOOST_TEST(get("/api/concordance?q=%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD", &body) == 200);
-  BOOST_TEST(body.find("\"translations\":[{\"term\":\"artificial intelligence\"") != std::string::npos, body.substr(0, 300));
+  BOOST_TEST(body.find("\"translations\":[{\"term\":\"artificial intelligence\"") != std::string::npos,
+             body.substr(0, 300));
   BOOST_TEST(get("/api/concordance") == 400);
   BOOST_TEST(get("/api/concordance?q=x&lang=fr") == 400);
   BOOST_TEST(get("/api/export/tmx?doc=2023-wang-ai-governance-zh", &body, &type) == 200);

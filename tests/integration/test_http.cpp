@@ -40,7 +40,8 @@ struct Server {
     settings.server.port = 0;
     settings.search.glossary = test::config_dir() + "/glossary.tsv";
     dir.write("in/ai.zh.txt",
-              "title: 人工智能治理\nspeakers: 王建国 (清华大学)\ntopics: 人工智能/治理\nevent: 2023国际科技创新论坛\n"
+              "title: 人工智能治理\nspeakers: 王建国 (清华大学)\ntopics: 人工智能/治理\nevent: "
+              "2023国际科技创新论坛\n"
               "date: 2023-05-17\nlang: zh-Hans\ntype: speech\nid: ai-zh\ntranslation-of: ai-en\n\n"
               "人工智能的治理需要全球合作。\n\n我们要推动科技创新。\n");
     dir.write("in/ai.en.txt",
@@ -50,8 +51,10 @@ struct Server {
               "The governance of artificial intelligence needs global cooperation.\n\n"
               "We must promote innovation in science & technology <now>.\n");
     dir.write("in/ip.en.txt",
-              "title: Patents and open science\nspeakers: Sophie Martin\ntopics: Intellectual property; Open science\n"
-              "date: 2021-06-01\nlang: en\ntype: policy\nid: ip-en\n\nOpen science and patents can work together.\n");
+              "title: Patents and open science\nspeakers: Sophie Martin\ntopics: Intellectual property; Open "
+              "science\n"
+              "date: 2021-06-01\nlang: en\ntype: policy\nid: ip-en\n\nOpen science and patents can work "
+              "together.\n");
     IngestOptions opt;
     opt.paths = {dir / "in"};
     auto sum = ingest(settings, opt, nullptr);

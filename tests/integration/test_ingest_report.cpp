@@ -28,7 +28,8 @@ std::map<std::string, Row> read_report(const std::string& path) {
   std::map<std::string, Row> rows;
   for (std::size_t i = 1; i < records.size(); ++i) {
     Row r;
-    for (std::size_t c = 0; c < header.size() && c < records[i].fields.size(); ++c) r[header[c]] = records[i].fields[c];
+    for (std::size_t c = 0; c < header.size() && c < records[i].fields.size(); ++c)
+      r[header[c]] = records[i].fields[c];
     BOOST_TEST(rows.count(r["path"]) == 0u, "two rows for " << r["path"]);
     rows[r["path"]] = r;
   }
@@ -41,18 +42,23 @@ struct Folder {
   TempDir dir;
   std::string good, good2, broken, empty, image, pair, manifest;
   Folder() {
-    good = dir.write("in/good.en.txt", "title: Open science\nlang: en\n\nOpen science shares data and methods.\n");
+    good = dir.write("in/good.en.txt",
+                     "title: Open science\nlang: en\n\nOpen science shares data and methods.\n");
     good2 = dir.write("in/sub/good.zh.txt", "title: 开放科学\nlang: zh-Hans\n\n开放科学共享数据和方法。\n");
-    broken = dir.write("in/broken.jsonl", "{\"id\":\"b1\",\"title\":\"Fine\",\"text\":\"ok\"}\n{\"id\":\"b2\",\"title\":\n");
+    broken = dir.write("in/broken.jsonl",
+                       "{\"id\":\"b1\",\"title\":\"Fine\",\"text\":\"ok\"}\n{\"id\":\"b2\",\"title\":\n");
     empty = dir.write("in/empty.txt", "");
     image = dir.write("in/picture.png", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16));
-    pair = dir.write("in/pair.jsonl", "{\"id\":\"p1\",\"title\":\"One\",\"text\":\"x\"}\n{\"id\":\"p2\",\"title\":\"Two\",\"text\":\"y\"}\n");
+    pair = dir.write("in/pair.jsonl",
+                     "{\"id\":\"p1\",\"title\":\"One\",\"text\":\"x\"}\n{\"id\":\"p2\",\"title\":\"Two\","
+                     "\"text\":\"y\"}\n");
     // RFC 4180: a quoted title with a comma, a doubled quote and a line break; CRLF line ends.
-    manifest = dir.write("in/manifest.csv",
-                         "\xEF\xBB\xBFpath,Title,speakers,colour\r\n"
-                         "good.en.txt,\"Open science, \"\"revisited\"\"\nsecond line\",Ann Lee; Bo Chen,blue\r\n"
-                         "missing.txt,Nothing here,,red\r\n"
-                         "pair.jsonl,A title for two,,\r\n");
+    manifest =
+        dir.write("in/manifest.csv",
+                  "\xEF\xBB\xBFpath,Title,speakers,colour\r\n"
+                  "good.en.txt,\"Open science, \"\"revisited\"\"\nsecond line\",Ann Lee; Bo Chen,blue\r\n"
+                  "missing.txt,Nothing here,,red\r\n"
+                  "pair.jsonl,A title for two,,\r\n");
   }
 };
 
@@ -61,7 +67,8 @@ struct Folder {
 BOOST_AUTO_TEST_CASE(the_report_has_one_row_per_input_with_its_outcome_and_message) {
   Folder f;
   std::string report = f.dir / "report.csv";
-  auto r = run_tongwen({"--data", f.dir / "data", "ingest", f.dir / "in", "--manifest", f.manifest, "--report", report, "--json"});
+  auto r = run_tongwen({"--data", f.dir / "data", "ingest", f.dir / "in", "--manifest", f.manifest,
+                        "--report", report, "--json"});
   BOOST_TEST(r.exit_code == 1, r.err);  // some files failed
   auto rows = read_report(report);
   std::string missing = f.dir / "in/missing.txt";
@@ -88,7 +95,8 @@ BOOST_AUTO_TEST_CASE(the_report_has_one_row_per_input_with_its_outcome_and_messa
   BOOST_TEST(rows[f.pair]["error_code"] == "manifest_not_applied");
   BOOST_TEST(rows[f.pair]["error"].find(f.manifest + " line 5: ") == 0u, rows[f.pair]["error"]);
   BOOST_TEST(rows[f.manifest]["outcome"] == "failed");
-  BOOST_TEST(rows[f.manifest]["error"].find(f.manifest + " line 1: unknown column \"colour\"") == 0u, rows[f.manifest]["error"]);
+  BOOST_TEST(rows[f.manifest]["error"].find(f.manifest + " line 1: unknown column \"colour\"") == 0u,
+             rows[f.manifest]["error"]);
 
   // The manifest's values override the file's own title and add speakers.
   auto snap = test::snapshot(f.dir / "data/index");
@@ -116,7 +124,8 @@ BOOST_AUTO_TEST_CASE(the_report_has_one_row_per_input_with_its_outcome_and_messa
 
   // The same report as JSON Lines.
   std::string jsonl = f.dir / "report.jsonl";
-  r = run_tongwen({"--data", f.dir / "data", "ingest", "--quiet", f.dir / "in", "--manifest", f.manifest, "--report", jsonl});
+  r = run_tongwen({"--data", f.dir / "data", "ingest", "--quiet", f.dir / "in", "--manifest", f.manifest,
+                   "--report", jsonl});
   auto lines = test::read(jsonl);
   std::size_t n = 0;
   for (std::size_t pos = 0; (pos = lines.find('\n', pos)) != std::string::npos; ++pos) ++n;
@@ -161,9 +170,11 @@ BOOST_AUTO_TEST_CASE(a_dry_run_reports_but_writes_nothing) {
   // On an existing index: the would-be outcomes, and the index untouched.
   r = run_tongwen({"--data", f.dir / "data", "ingest", "--quiet", f.dir / "in"});
   auto before = test::snapshot(f.dir / "data/index");
-  f.dir.write("in/good.en.txt", "title: Open science\nlang: en\n\nOpen science shares data, methods and code.\n");
+  f.dir.write("in/good.en.txt",
+              "title: Open science\nlang: en\n\nOpen science shares data, methods and code.\n");
   f.dir.write("in/new.txt", "title: New\n\nA new file.\n");
-  r = run_tongwen({"--data", f.dir / "data", "ingest", "--dry-run", "--prune", "--report", report, f.dir / "in"});
+  r = run_tongwen(
+      {"--data", f.dir / "data", "ingest", "--dry-run", "--prune", "--report", report, f.dir / "in"});
   rows = read_report(report);
   BOOST_TEST(rows[f.good]["outcome"] == "updated");
   BOOST_TEST(rows[f.dir / "in/new.txt"]["outcome"] == "added");

@@ -47,7 +47,7 @@ BOOST_AUTO_TEST_CASE(a_killed_load_resumes_to_the_same_index_as_a_clean_load) {
   BOOST_TEST_MESSAGE("generated " << docs << " documents");
   const std::string corpus = dir / "corpus";
   auto args = [&](const std::string& data, const std::string& report) {
-    return std::vector<std::string>{"--data", data, "--set", "ingest.batch_size=40", "ingest", "--quiet",
+    return std::vector<std::string>{"--data",   data,   "--set", "ingest.batch_size=40", "ingest", "--quiet",
                                     "--report", report, corpus};
   };
   auto clean = test::run_tongwen(args(dir / "a", dir / "a-report.csv"));
@@ -62,13 +62,15 @@ BOOST_AUTO_TEST_CASE(a_killed_load_resumes_to_the_same_index_as_a_clean_load) {
     // A moment: after some files were added in this run, plus a random delay. The first kill
     // comes once the small JSON Lines files are done, so it lands inside the large one (whose
     // documents are committed 40 at a time); the others anywhere in what is left.
-    std::size_t done = Poco::File(dir / "b/index").exists() ? test::snapshot(dir / "b/index").records.size() : 0;
+    std::size_t done =
+        Poco::File(dir / "b/index").exists() ? test::snapshot(dir / "b/index").records.size() : 0;
     std::size_t after_added = k == 0 ? 24 : 1 + rng() % std::max<std::size_t>(1, (rows - done) * 8 / 10);
     int delay_ms = static_cast<int>(rng() % 150);
     std::string report = dir / ("b-report-" + std::to_string(k) + ".csv");
     auto a_args = args(dir / "b", report);
     Poco::Process::Args pargs(a_args.begin(), a_args.end());
-    auto handle = Poco::Process::launch(test::tongwen_binary(), pargs, test::source_dir(), nullptr, nullptr, nullptr);
+    auto handle =
+        Poco::Process::launch(test::tongwen_binary(), pargs, test::source_dir(), nullptr, nullptr, nullptr);
     bool killed = false;
     for (;;) {
       if (!Poco::Process::isRunning(handle)) break;
@@ -90,14 +92,16 @@ BOOST_AUTO_TEST_CASE(a_killed_load_resumes_to_the_same_index_as_a_clean_load) {
     BOOST_TEST(b.duplicates.empty());
     for (const auto& [id, data] : b.data) {
       auto it = a.data.find(id);
-      BOOST_TEST((it != a.data.end() && it->second == data), "document " << id << " differs from the clean load");
+      BOOST_TEST((it != a.data.end() && it->second == data),
+                 "document " << id << " differs from the clean load");
     }
     auto q = test::run_tongwen({"--data", dir / "b", "search", "innovation"});
     BOOST_TEST(q.exit_code == 0, q.err);
     std::size_t big = 0;
     for (const auto& [id, data] : b.data) big += id.rfind("gen-999-", 0) == 0;
     BOOST_TEST_MESSAGE("  index after the kill: " << b.doccount << " documents, " << big
-                                                  << " of the 500 in the large file, " << b.records.size() << " file records");
+                                                  << " of the 500 in the large file, " << b.records.size()
+                                                  << " file records");
   }
 
   auto finish = test::run_tongwen(args(dir / "b", dir / "b-report-final.csv"));

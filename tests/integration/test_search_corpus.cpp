@@ -52,7 +52,8 @@ std::vector<std::string> sample_chinese(std::size_t n, unsigned seed) {
     bool all_cjk = true;
     for (std::size_t k = start; k < start + len; ++k) all_cjk = all_cjk && cps[k].second > 0;
     if (!all_cjk) continue;
-    out.push_back(text.substr(cps[start].first, cps[start + len - 1].first + cps[start + len - 1].second - cps[start].first));
+    out.push_back(text.substr(cps[start].first,
+                              cps[start + len - 1].first + cps[start + len - 1].second - cps[start].first));
   }
   return out;
 }
@@ -67,13 +68,16 @@ BOOST_AUTO_TEST_CASE(the_whole_corpus_loads) {
 }
 
 BOOST_AUTO_TEST_CASE(chinese_words_and_phrases_find_exactly_the_documents_containing_them) {
-  std::vector<std::string> queries = {"人工智能", "创新", "知识产权", "一带一路", "开放科学", "治理", "合作", "数据"};
+  std::vector<std::string> queries = {"人工智能", "创新", "知识产权", "一带一路",
+                                      "开放科学", "治理", "合作",     "数据"};
   for (auto& q : sample_chinese(60, 20231125)) queries.push_back(q);
   std::size_t checked = 0, nonempty = 0;
   for (const auto& q : queries) {
     auto expected = corpus().truth().substring(q);
     auto got = ids_for(q);
-    BOOST_TEST_CONTEXT("query " << q) { BOOST_TEST(describe(got) == describe(expected)); }
+    BOOST_TEST_CONTEXT("query " << q) {
+      BOOST_TEST(describe(got) == describe(expected));
+    }
     ++checked;
     if (!expected.empty()) ++nonempty;
   }
@@ -84,12 +88,22 @@ BOOST_AUTO_TEST_CASE(chinese_words_and_phrases_find_exactly_the_documents_contai
 
 BOOST_AUTO_TEST_CASE(traditional_and_simplified_forms_find_the_same_documents) {
   std::size_t nonempty = 0;
-  for (auto [trad, simp] : std::vector<std::pair<std::string, std::string>>{
-           {"人工智慧", "人工智慧"}, {"智慧財產權", "智慧财产权"}, {"科技創新", "科技创新"}, {"開放科學", "开放科学"},
-           {"國際合作", "国际合作"}, {"數據", "数据"}, {"網路", "网路"}, {"資料", "资料"}, {"創新", "创新"},
-           {"發展", "发展"}, {"經濟", "经济"}, {"與", "与"}}) {
+  for (auto [trad, simp] : std::vector<std::pair<std::string, std::string>>{{"人工智慧", "人工智慧"},
+                                                                            {"智慧財產權", "智慧财产权"},
+                                                                            {"科技創新", "科技创新"},
+                                                                            {"開放科學", "开放科学"},
+                                                                            {"國際合作", "国际合作"},
+                                                                            {"數據", "数据"},
+                                                                            {"網路", "网路"},
+                                                                            {"資料", "资料"},
+                                                                            {"創新", "创新"},
+                                                                            {"發展", "发展"},
+                                                                            {"經濟", "经济"},
+                                                                            {"與", "与"}}) {
     auto a = ids_for(trad), b = ids_for(simp);
-    BOOST_TEST_CONTEXT(trad << " / " << simp) { BOOST_TEST(describe(a) == describe(b)); }
+    BOOST_TEST_CONTEXT(trad << " / " << simp) {
+      BOOST_TEST(describe(a) == describe(b));
+    }
     if (!a.empty()) ++nonempty;
   }
   BOOST_TEST(nonempty >= 8u);
@@ -113,7 +127,9 @@ BOOST_AUTO_TEST_CASE(the_traditional_document_is_found_by_simplified_queries) {
   for (std::size_t k = 0; k + 4 <= cps.size() && probes < 10; k += 7) {
     if (cps[k].empty() || cps[k + 1].empty() || cps[k + 2].empty() || cps[k + 3].empty()) continue;
     std::string q = cps[k] + cps[k + 1] + cps[k + 2] + cps[k + 3];
-    BOOST_TEST_CONTEXT(q) { BOOST_TEST(ids_for(q).count(trad->id) == 1u); }
+    BOOST_TEST_CONTEXT(q) {
+      BOOST_TEST(ids_for(q).count(trad->id) == 1u);
+    }
     ++probes;
   }
   BOOST_TEST(probes >= 5u);
@@ -127,8 +143,10 @@ BOOST_AUTO_TEST_CASE(english_words_are_stemmed_and_phrases_exact) {
       BOOST_TEST(describe(ids_for(w)) == describe(expected));
     }
   }
-  for (std::vector<std::string> p : {std::vector<std::string>{"open", "science"}, {"intellectual", "property"},
-                                     {"artificial", "intelligence"}, {"belt", "and", "road"}}) {
+  for (std::vector<std::string> p : {std::vector<std::string>{"open", "science"},
+                                     {"intellectual", "property"},
+                                     {"artificial", "intelligence"},
+                                     {"belt", "and", "road"}}) {
     std::string q = "\"" + p[0];
     for (std::size_t i = 1; i < p.size(); ++i) q += " " + p[i];
     q += "\"";
@@ -185,7 +203,8 @@ BOOST_AUTO_TEST_CASE(multi_select_is_or_within_a_facet_and_and_across_facets) {
   std::set<std::string> by_either;
   for (const auto& d : corpus().truth().documents())
     for (const auto& s : d.speakers)
-      if (schema::facet_key(s.name) == schema::facet_key(s1) || schema::facet_key(s.name) == schema::facet_key(s2))
+      if (schema::facet_key(s.name) == schema::facet_key(s1) ||
+          schema::facet_key(s.name) == schema::facet_key(s2))
         by_either.insert(d.id);
   BOOST_TEST(r.total == by_either.size());
   // The speaker facet is counted without the speaker selection: it still lists other speakers.

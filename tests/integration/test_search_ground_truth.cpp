@@ -17,8 +17,8 @@ namespace {
 
 std::vector<std::string> inputs() {
   std::string real = test::corpus_real();
-  return {real + "/iwslt-ted-zh-en", real + "/wmt22-generaltest-zh-en", real + "/cn-gov-work-reports-wikisource",
-          real + "/udhr-un", test::corpus_dir()};
+  return {real + "/iwslt-ted-zh-en", real + "/wmt22-generaltest-zh-en",
+          real + "/cn-gov-work-reports-wikisource", real + "/udhr-un", test::corpus_dir()};
 }
 
 struct Tally {
@@ -59,7 +59,8 @@ BOOST_AUTO_TEST_CASE(results_and_facets_equal_brute_force_on_the_real_documents,
         if (!got.count(id)) missing += id + " ";
       for (const auto& id : got)
         if (!sq.expected.count(id)) extra += id + " ";
-      BOOST_TEST_MESSAGE("differs: [" << sq.kind << "] " << sq.q << " missing: " << missing << " extra: " << extra);
+      BOOST_TEST_MESSAGE("differs: [" << sq.kind << "] " << sq.q << " missing: " << missing
+                                      << " extra: " << extra);
     }
     // Facet counts: exact, each facet counted without its own selection.
     req.size = 0;
@@ -67,12 +68,17 @@ BOOST_AUTO_TEST_CASE(results_and_facets_equal_brute_force_on_the_real_documents,
     auto r = corpus.search().search(req);
     BOOST_TEST(r.total == got.size(), sq.q);
     for (const auto& [field, values] : r.facets) {
-      std::set<std::string> base = sq.filters.count(field) ? test::apply_filters(truth, [&] {
-        // The query without any filter, then every filter but this one.
-        SearchRequest plain;
-        plain.q = sq.q;
-        return corpus.all_ids(plain);
-      }(), sq.filters, field) : got;
+      std::set<std::string> base = sq.filters.count(field) ? test::apply_filters(
+                                                                 truth,
+                                                                 [&] {
+                                                                   // The query without any filter, then every
+                                                                   // filter but this one.
+                                                                   SearchRequest plain;
+                                                                   plain.q = sq.q;
+                                                                   return corpus.all_ids(plain);
+                                                                 }(),
+                                                                 sq.filters, field)
+                                                           : got;
       auto expected = truth.facet_counts(field, base);
       std::map<std::string, std::size_t> got_counts;
       for (const auto& v : values) got_counts[v.key] = v.count;
@@ -91,8 +97,8 @@ BOOST_AUTO_TEST_CASE(results_and_facets_equal_brute_force_on_the_real_documents,
     BOOST_TEST_MESSAGE(std::setw(10) << kind << ": " << t.queries << " queries, recall " << std::fixed
                                      << std::setprecision(4) << t.recall() << ", precision " << t.precision()
                                      << ", identical result sets " << t.exact);
-  BOOST_TEST_MESSAGE(with_filters << " queries with facet filters; " << facet_checks << " facet lists checked, "
-                                  << facet_mismatches << " mismatches");
+  BOOST_TEST_MESSAGE(with_filters << " queries with facet filters; " << facet_checks
+                                  << " facet lists checked, " << facet_mismatches << " mismatches");
   BOOST_TEST(tally["zh"].queries >= 250u);
   BOOST_TEST(tally["zh"].recall() == 1.0);
   BOOST_TEST(tally["zh"].precision() >= 0.99);

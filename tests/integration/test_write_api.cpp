@@ -119,10 +119,13 @@ class Serve {
 
 std::string error_code(const Reply& r) {
   Poco::JSON::Parser p;
-  return p.parse(r.body).extract<Poco::JSON::Object::Ptr>()->getObject("error")->getValue<std::string>("code");
+  return p.parse(r.body).extract<Poco::JSON::Object::Ptr>()->getObject("error")->getValue<std::string>(
+      "code");
 }
 
-Xapian::doccount doc_count(const std::string& data) { return Xapian::Database(data + "/index").get_doccount(); }
+Xapian::doccount doc_count(const std::string& data) {
+  return Xapian::Database(data + "/index").get_doccount();
+}
 
 // An index with one document, so that the server has something to read.
 std::string seeded(const TempDir& dir) {
@@ -188,11 +191,13 @@ BOOST_AUTO_TEST_CASE(a_form_upload_carries_metadata_and_a_bad_file_changes_nothi
   std::string data = seeded(dir);
   Serve serve(data, {"server.token=" + kToken, "server.max_upload_mb=1"});
   const std::string boundary = "----tongwen-test-boundary";
-  std::string form = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nWombat burrows\r\n" +
-                     "--" + boundary + "\r\nContent-Disposition: form-data; name=\"speakers\"\r\n\r\nAnn Lee\r\n" +
-                     "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"wombat.txt\"\r\n" +
-                     "Content-Type: text/plain\r\n\r\nWombats dig long burrows.\n\r\n--" + boundary + "--\r\n";
-  Reply r = serve.request("POST", "/api/documents", form, kToken, "multipart/form-data; boundary=" + boundary);
+  std::string form =
+      "--" + boundary + "\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nWombat burrows\r\n" +
+      "--" + boundary + "\r\nContent-Disposition: form-data; name=\"speakers\"\r\n\r\nAnn Lee\r\n" + "--" +
+      boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"wombat.txt\"\r\n" +
+      "Content-Type: text/plain\r\n\r\nWombats dig long burrows.\n\r\n--" + boundary + "--\r\n";
+  Reply r =
+      serve.request("POST", "/api/documents", form, kToken, "multipart/form-data; boundary=" + boundary);
   BOOST_TEST(r.status == 201, r.body);
   BOOST_TEST(serve.wait_for_hits("wombat", 1) >= 0);
   Reply hit = serve.get("/api/search?q=burrows");
@@ -201,7 +206,8 @@ BOOST_AUTO_TEST_CASE(a_form_upload_carries_metadata_and_a_bad_file_changes_nothi
 
   // A file the converter refuses: 422 naming the problem; nothing written.
   auto before = doc_count(data);
-  r = serve.request("POST", "/api/documents?filename=talks.jsonl", "{\"id\":\"t1\",\"title\":\"T\",\"text\":\"x\"}\n{broken\n", kToken);
+  r = serve.request("POST", "/api/documents?filename=talks.jsonl",
+                    "{\"id\":\"t1\",\"title\":\"T\",\"text\":\"x\"}\n{broken\n", kToken);
   BOOST_TEST(r.status == 422, r.body);
   BOOST_TEST(r.body.find("line 2") != std::string::npos, r.body);
   BOOST_TEST(doc_count(data) == before);

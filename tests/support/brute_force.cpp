@@ -111,7 +111,9 @@ std::set<std::string> BruteForce::stemmed_word(const std::string& word) const {
     bool found = false;
     for (const auto& toks : unit_tokens_[i]) {
       for (const auto& t : toks) {
-        if (t.empty() || static_cast<unsigned char>(t[0]) >= 0x80 || t[0] == '\x01' || (t[0] >= '0' && t[0] <= '9')) continue;
+        if (t.empty() || static_cast<unsigned char>(t[0]) >= 0x80 || t[0] == '\x01' ||
+            (t[0] >= '0' && t[0] <= '9'))
+          continue;
         if (stem(t) == target) {
           found = true;
           break;
@@ -149,13 +151,15 @@ std::set<std::string> BruteForce::with_facet(const std::string& field, const std
     auto it = facet_keys_[i].find(field);
     bool match = it != facet_keys_[i].end() && it->second.count(key) > 0;
     if (!match && field == "lang" && !docs_[i].lang.empty())
-      for (const auto& v : schema::lang_filter_values(docs_[i].lang)) match = match || schema::facet_key(v) == key;
+      for (const auto& v : schema::lang_filter_values(docs_[i].lang))
+        match = match || schema::facet_key(v) == key;
     if (match) ids.insert(docs_[i].id);
   }
   return ids;
 }
 
-std::map<std::string, std::size_t> BruteForce::facet_counts(const std::string& field, const std::set<std::string>& ids) const {
+std::map<std::string, std::size_t> BruteForce::facet_counts(const std::string& field,
+                                                            const std::set<std::string>& ids) const {
   std::map<std::string, std::size_t> counts;
   for (std::size_t i = 0; i < docs_.size(); ++i) {
     if (!ids.count(docs_[i].id)) continue;

@@ -35,7 +35,8 @@ class BruteForce {
 
   // Facet counts over a set of ids, keyed by facet key (schema::facet_key of the value):
   // field is speaker, topic (with ancestors), event, year, lang or type.
-  std::map<std::string, std::size_t> facet_counts(const std::string& field, const std::set<std::string>& ids) const;
+  std::map<std::string, std::size_t> facet_counts(const std::string& field,
+                                                  const std::set<std::string>& ids) const;
 
   const std::vector<Document>& documents() const { return docs_; }
   // Normalised searchable units of document i.
@@ -43,7 +44,7 @@ class BruteForce {
 
  private:
   std::vector<Document> docs_;
-  std::vector<std::vector<std::string>> norm_;                     // per doc, per unit
+  std::vector<std::vector<std::string>> norm_;                      // per doc, per unit
   std::vector<std::vector<std::vector<std::string>>> unit_tokens_;  // per doc, per unit: words and CJK chars
   std::vector<std::map<std::string, std::set<std::string>>> facet_keys_;  // per doc: field -> keys
 };

@@ -37,10 +37,18 @@ std::string TempDir::write(const std::string& name, const std::string& bytes) co
   return full;
 }
 
-std::string source_dir() { return TONGWEN_SOURCE_DIR; }
-std::string corpus_dir() { return source_dir() + "/corpus"; }
-std::string config_dir() { return source_dir() + "/config"; }
-std::string tongwen_binary() { return TONGWEN_BINARY; }
+std::string source_dir() {
+  return TONGWEN_SOURCE_DIR;
+}
+std::string corpus_dir() {
+  return source_dir() + "/corpus";
+}
+std::string config_dir() {
+  return source_dir() + "/config";
+}
+std::string tongwen_binary() {
+  return TONGWEN_BINARY;
+}
 
 std::string corpus_real() {
   if (const char* e = std::getenv("TONGWEN_CORPUS_REAL"); e && *e) return Poco::File(e).exists() ? e : "";
@@ -66,7 +74,8 @@ std::string read(const std::string& path) {
 RunResult run_tongwen(const std::vector<std::string>& args, const std::string& cwd) {
   Poco::Pipe out, err;
   Poco::Process::Args a(args.begin(), args.end());
-  auto handle = Poco::Process::launch(tongwen_binary(), a, cwd.empty() ? source_dir() : cwd, nullptr, &out, &err);
+  auto handle =
+      Poco::Process::launch(tongwen_binary(), a, cwd.empty() ? source_dir() : cwd, nullptr, &out, &err);
   Poco::PipeInputStream os(out), es(err);
   RunResult r;
   // Drain stderr on another thread so that neither pipe fills up.

@@ -26,8 +26,8 @@ class TempDir {
 };
 
 std::string source_dir();
-std::string corpus_dir();   // the project's corpus/
-std::string config_dir();   // the project's config/
+std::string corpus_dir();  // the project's corpus/
+std::string config_dir();  // the project's config/
 // ../shared/corpus-real (or $TONGWEN_CORPUS_REAL); "" when absent.
 std::string corpus_real();
 std::string tongwen_binary();

@@ -26,7 +26,8 @@ std::vector<Cp> code_points(const std::string& s) {
 }
 
 bool is_letter_word(const std::string& w) {
-  return !w.empty() && w[0] != '\x01' && static_cast<unsigned char>(w[0]) < 0x80 && std::isalpha(static_cast<unsigned char>(w[0])) &&
+  return !w.empty() && w[0] != '\x01' && static_cast<unsigned char>(w[0]) < 0x80 &&
+         std::isalpha(static_cast<unsigned char>(w[0])) &&
          std::all_of(w.begin(), w.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
@@ -51,7 +52,8 @@ std::set<std::string> apply_filters(const BruteForce& truth, const std::set<std:
   return out;
 }
 
-std::vector<SampledQuery> sample_queries(const BruteForce& truth, const SamplerCounts& counts, unsigned seed) {
+std::vector<SampledQuery> sample_queries(const BruteForce& truth, const SamplerCounts& counts,
+                                         unsigned seed) {
   std::mt19937 rng(seed);
   const auto& docs = truth.documents();
   std::vector<SampledQuery> out;
@@ -102,7 +104,8 @@ std::vector<SampledQuery> sample_queries(const BruteForce& truth, const SamplerC
     bool ok = true;
     for (std::size_t k = start; k < start + len; ++k) ok = ok && cps[k].cjk;
     if (!ok) continue;
-    std::string q = u.substr(cps[start].start, cps[start + len - 1].start + cps[start + len - 1].len - cps[start].start);
+    std::string q =
+        u.substr(cps[start].start, cps[start + len - 1].start + cps[start + len - 1].len - cps[start].start);
     SampledQuery sq{"zh", q, {}, {}};
     finish(sq, truth.substring(q), doc);
     ++made;
@@ -152,8 +155,9 @@ std::vector<SampledQuery> sample_queries(const BruteForce& truth, const SamplerC
     std::string word, zh;
     for (std::size_t k = 0; k < toks.size(); ++k) {
       if (word.empty() && is_letter_word(toks[k]) && toks[k].size() >= 2) word = toks[k];
-      if (zh.empty() && k + 1 < toks.size() && !toks[k].empty() && static_cast<unsigned char>(toks[k][0]) >= 0x80 &&
-          toks[k + 1].size() > 1 && toks[k + 1][0] == '\x01')
+      if (zh.empty() && k + 1 < toks.size() && !toks[k].empty() &&
+          static_cast<unsigned char>(toks[k][0]) >= 0x80 && toks[k + 1].size() > 1 &&
+          toks[k + 1][0] == '\x01')
         zh = toks[k] + toks[k + 1].substr(1);
     }
     if (word.empty() || zh.empty()) continue;

@@ -28,8 +28,8 @@ struct ConvertLimits {
 };
 
 struct ConvertInput {
-  std::string path;        // shown in errors; used for ids and naming conventions
-  std::string_view bytes;  // the whole file
+  std::string path;               // shown in errors; used for ids and naming conventions
+  std::string_view bytes;         // the whole file
   std::string declared_encoding;  // from a manifest or the caller; "" = detect
   ConvertLimits limits;
 };
@@ -68,8 +68,7 @@ class ConverterRegistry {
   const Converter* find(std::string_view name) const;
   // The converter for a file: by name when `format` is given, else by extension, then by sniffing.
   // Throws ConvertError(path, "unsupported", ...).
-  const Converter& choose(const std::string& path, std::string_view head,
-                          std::string_view format = {}) const;
+  const Converter& choose(const std::string& path, std::string_view head, std::string_view format = {}) const;
   const std::vector<std::unique_ptr<Converter>>& all() const { return converters_; }
 
  private:
@@ -102,8 +101,7 @@ struct ConvertResult {
 // the original's id), sidecar and manifest overrides, and validation (a document needs a title or
 // text). Throws ConvertError.
 ConvertResult convert_file(const std::string& path, const ConvertOptions& options);
-ConvertResult convert_bytes(const std::string& path, std::string_view bytes,
-                            const ConvertOptions& options);
+ConvertResult convert_bytes(const std::string& path, std::string_view bytes, const ConvertOptions& options);
 
 // The same as convert_file, one document at a time: streaming formats are read incrementally,
 // the others whole. Every emitted document is completed as convert_file completes them; `sha256`

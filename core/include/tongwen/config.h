@@ -19,7 +19,7 @@ struct Settings {
     int threads = 16;
     int queue = 256;
     int keepalive_seconds = 5;
-    std::string token;          // bearer token for writes; empty = writes refused
+    std::string token;            // bearer token for writes; empty = writes refused
     int write_wait_seconds = 10;  // how long an upload waits for a locked index before 503
     double reopen_seconds = 1.0;  // how often readers look for new commits
     std::uint64_t max_upload_mb = 64;

@@ -15,8 +15,7 @@ class Error : public std::runtime_error {
  public:
   // code: a short stable identifier (`bad_query`, `not_found`, `malformed`, ...) that clients and
   // tests can rely on; message: the human explanation, naming the file or parameter at fault.
-  Error(std::string code, const std::string& message)
-      : std::runtime_error(message), code_(std::move(code)) {}
+  Error(std::string code, const std::string& message) : std::runtime_error(message), code_(std::move(code)) {}
   const std::string& code() const noexcept { return code_; }
 
  private:

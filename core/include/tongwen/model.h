@@ -35,18 +35,18 @@ struct Source {
 };
 
 struct Document {
-  std::string id;        // stable: survives re-runs and edits of its file
-  std::string lang;      // BCP 47: "zh-Hans", "zh-Hant", "en", or another tag; "und" if unknown
-  std::string type;      // "speech", "policy", "transcript", "panel", "report", "news", ...
+  std::string id;    // stable: survives re-runs and edits of its file
+  std::string lang;  // BCP 47: "zh-Hans", "zh-Hant", "en", or another tag; "und" if unknown
+  std::string type;  // "speech", "policy", "transcript", "panel", "report", "news", ...
   std::string title;
   std::string description;  // abstract or summary, when the source has one
-  std::string event;     // "2023 Forum on Science and Technology Innovation"
-  std::string session;   // a session or panel within the event
-  std::string date;      // ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD
+  std::string event;        // "2023 Forum on Science and Technology Innovation"
+  std::string session;      // a session or panel within the event
+  std::string date;         // ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD
   std::vector<Speaker> speakers;
-  std::vector<std::string> topics;  // may be hierarchical: "AI/Governance"
-  std::string translation_of;       // id of the version this one translates, as declared
-  std::string translation_group;    // shared by all versions of one text
+  std::vector<std::string> topics;           // may be hierarchical: "AI/Governance"
+  std::string translation_of;                // id of the version this one translates, as declared
+  std::string translation_group;             // shared by all versions of one text
   std::map<std::string, std::string> extra;  // source-specific metadata (url, talkid, ...)
   Source source;
   std::vector<Paragraph> paragraphs;

@@ -3,11 +3,11 @@
 // reads with it; ARCHITECTURE.md reproduces it.
 #pragma once
 
+#include <xapian.h>
 #include <array>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <xapian.h>
 
 namespace tongwen::schema {
 
@@ -26,19 +26,19 @@ enum Slot : Xapian::valueno {
 
 // Term prefixes. Free-text fields have an exact-term prefix (words, CJK bigrams and last
 // characters, with positions) and a stem prefix ("Z" + prefix, English stems, no positions).
-inline constexpr std::string_view PREFIX_ID = "Q";         // unique id term
-inline constexpr std::string_view PREFIX_GROUP = "G";      // translation group
-inline constexpr std::string_view PREFIX_SOURCE = "XP";    // hash of the source path
-inline constexpr std::string_view PREFIX_FORMAT = "XF";    // converter name
-inline constexpr std::string_view PREFIX_STEM = "Z";       // stem prefix marker
+inline constexpr std::string_view PREFIX_ID = "Q";       // unique id term
+inline constexpr std::string_view PREFIX_GROUP = "G";    // translation group
+inline constexpr std::string_view PREFIX_SOURCE = "XP";  // hash of the source path
+inline constexpr std::string_view PREFIX_FORMAT = "XF";  // converter name
+inline constexpr std::string_view PREFIX_STEM = "Z";     // stem prefix marker
 
 enum class FacetKind { None, Single, Multi, Hierarchical };
 
 struct Field {
-  std::string_view name;           // as used in the query language and the HTTP API
-  std::string_view text_prefix;    // exact terms ("" = the body); empty view with has_text=false
-  bool has_text;                   // searchable as free text (`name:word`)
-  std::string_view filter_prefix;  // boolean term for exact filtering on a facet key
+  std::string_view name;                // as used in the query language and the HTTP API
+  std::string_view text_prefix;         // exact terms ("" = the body); empty view with has_text=false
+  bool has_text;                        // searchable as free text (`name:word`)
+  std::string_view filter_prefix;       // boolean term for exact filtering on a facet key
   std::optional<Xapian::valueno> slot;  // facet (or range) value slot
   FacetKind facet;
   std::string_view description;

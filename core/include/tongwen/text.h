@@ -33,7 +33,7 @@ enum class TokenKind : std::uint8_t {
 };
 
 struct Token {
-  std::string_view term;     // into the normalised text; valid only during the callback
+  std::string_view term;  // into the normalised text; valid only during the callback
   TokenKind kind;
   std::uint32_t position;    // one per word, one per CJK character, from first_position
   std::uint32_t first_char;  // code point index in the normalised text
@@ -43,8 +43,8 @@ struct Token {
 // Normalised text plus, for every normalised code point, the range of original code points it
 // came from, so that highlights found on normalised text land on the original characters.
 struct MappedText {
-  std::string text;                  // normalised UTF-8
-  std::vector<std::uint32_t> offset;  // byte offset in `text` of each code point (+ end sentinel)
+  std::string text;                       // normalised UTF-8
+  std::vector<std::uint32_t> offset;      // byte offset in `text` of each code point (+ end sentinel)
   std::vector<std::uint32_t> orig_begin;  // original code point index where each one starts
   std::vector<std::uint32_t> orig_end;    // original code point index one past where it ends
   std::size_t size() const { return orig_begin.size(); }
@@ -76,8 +76,7 @@ class Analyzer {
   // Stage 3 over already-normalised text. Visitor: void(const Token&). Returns the position after
   // the last token. Ill-formed UTF-8 acts as a separator.
   template <class Visitor>
-  std::uint32_t segment(std::string_view normalized, Visitor&& visit,
-                        std::uint32_t first_position = 0) const;
+  std::uint32_t segment(std::string_view normalized, Visitor&& visit, std::uint32_t first_position = 0) const;
 
   // Names of the stages, in order, for `tongwen --version` and the health endpoint.
   static std::vector<std::string> stage_names();
@@ -106,8 +105,7 @@ std::string detect_language(std::string_view utf8);
 // ---------------------------------------------------------------------------------------------
 
 template <class Visitor>
-std::uint32_t Analyzer::segment(std::string_view s, Visitor&& visit,
-                                std::uint32_t first_position) const {
+std::uint32_t Analyzer::segment(std::string_view s, Visitor&& visit, std::uint32_t first_position) const {
   std::uint32_t pos = first_position;
   std::uint32_t cp_index = 0;
   std::size_t i = 0;
@@ -131,8 +129,8 @@ std::uint32_t Analyzer::segment(std::string_view s, Visitor&& visit,
   auto end_cjk = [&](std::size_t end_byte) {
     if (!in_cjk) return;
     in_cjk = false;
-    visit(Token{s.substr(prev_cjk_start, end_byte - prev_cjk_start), TokenKind::CjkLast, pos,
-                prev_cjk_index, prev_cjk_index + 1});
+    visit(Token{s.substr(prev_cjk_start, end_byte - prev_cjk_start), TokenKind::CjkLast, pos, prev_cjk_index,
+                prev_cjk_index + 1});
     ++pos;
   };
 
@@ -157,8 +155,8 @@ std::uint32_t Analyzer::segment(std::string_view s, Visitor&& visit,
     } else if (b >= 0x80 && is_cjk(c)) {
       end_word(start, cp_index);
       if (in_cjk) {
-        visit(Token{s.substr(prev_cjk_start, i - prev_cjk_start), TokenKind::CjkBigram, pos,
-                    prev_cjk_index, cp_index + 1});
+        visit(Token{s.substr(prev_cjk_start, i - prev_cjk_start), TokenKind::CjkBigram, pos, prev_cjk_index,
+                    cp_index + 1});
         ++pos;
       }
       in_cjk = true;

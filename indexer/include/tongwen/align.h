@@ -95,9 +95,9 @@ class Lexicon {
 class TranslationTable {
  public:
   struct LearnOptions {
-    double min_dice = 0.15;    // keep pairs at least this associated
-    int min_pair_count = 3;    // seen together in at least this many segment pairs
-    int per_token = 4;         // best translations kept per Chinese token
+    double min_dice = 0.15;  // keep pairs at least this associated
+    int min_pair_count = 3;  // seen together in at least this many segment pairs
+    int per_token = 4;       // best translations kept per Chinese token
     // Ignore tokens in more than this share of the segments: they co-occur with everything. Below
     // it, function words stay (if/如果, but/但是, because/因为): they mark where a clause belongs.
     double max_share = 0.15;
@@ -123,7 +123,7 @@ class TranslationTable {
   const std::vector<std::pair<int, float>>* translations(const std::string& chinese_token) const;
 
  private:
-  std::vector<std::string> english_;                      // stem by id
+  std::vector<std::string> english_;  // stem by id
   std::map<std::string, int> english_ids_;
   std::map<std::string, std::vector<std::pair<int, float>>> table_;  // Chinese token -> translations
   std::size_t entries_ = 0;

@@ -34,8 +34,7 @@ class IndexWriter {
   // Opens or creates the index in `dir`. When another process holds the write lock, retries until
   // `wait` has passed, then throws EnvironmentError("locked", ...). Refuses an index written with
   // another schema version (EnvironmentError "schema").
-  explicit IndexWriter(const std::string& dir,
-                       std::chrono::milliseconds wait = std::chrono::milliseconds(0));
+  explicit IndexWriter(const std::string& dir, std::chrono::milliseconds wait = std::chrono::milliseconds(0));
   ~IndexWriter();
   IndexWriter(const IndexWriter&) = delete;
   IndexWriter& operator=(const IndexWriter&) = delete;
@@ -64,8 +63,9 @@ class IndexWriter {
 
  private:
   Xapian::WritableDatabase db_;
-  std::map<std::string, bool> display_traditional_;  // facet display keys seen: is the stored form Traditional?
-  std::set<std::string> touched_;    // translation groups changed since the last commit
+  std::map<std::string, bool>
+      display_traditional_;        // facet display keys seen: is the stored form Traditional?
+  std::set<std::string> touched_;  // translation groups changed since the last commit
   CommitHook hook_;
 };
 

@@ -13,9 +13,9 @@ namespace tongwen {
 
 // One row naming a file. Empty cells override nothing.
 struct ManifestRow {
-  std::size_t line = 0;   // where the row starts in the manifest (1 = the header)
-  std::string path;       // the manifest's folder joined with the row's path, as the loader shows it
-  std::string absolute;   // absolute and lexically normal: the key the loader matches files by
+  std::size_t line = 0;  // where the row starts in the manifest (1 = the header)
+  std::string path;      // the manifest's folder joined with the row's path, as the loader shows it
+  std::string absolute;  // absolute and lexically normal: the key the loader matches files by
   MetadataOverrides overrides;
 };
 

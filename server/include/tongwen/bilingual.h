@@ -16,9 +16,9 @@
 namespace tongwen {
 
 struct ParallelRow {
-  std::vector<std::string> source, target;  // sentences (empty side: 0-1 or 1-0)
+  std::vector<std::string> source, target;                // sentences (empty side: 0-1 or 1-0)
   std::vector<int> source_paragraphs, target_paragraphs;  // paragraph of each sentence
-  std::string type;  // "1-1", "1-2", "2-1", "1-0", "0-1", ...
+  std::string type;                                       // "1-1", "1-2", "2-1", "1-0", "0-1", ...
   double confidence = 0;
 };
 
@@ -40,14 +40,14 @@ struct ConcordanceLine {
   std::vector<std::string> speakers;
   Snippet sentence;  // the hit sentence, query matches marked
   std::string aligned_doc_id, aligned_lang;
-  Snippet aligned;   // its aligned sentence(s), the likely translation marked
+  Snippet aligned;  // its aligned sentence(s), the likely translation marked
   std::string link_type;
   double confidence = 0;
 };
 
 struct TranslationCandidate {
   std::string term;
-  std::string source;  // glossary | cooccurrence
+  std::string source;     // glossary | cooccurrence
   std::size_t lines = 0;  // aligned sentences that contain it
   double score = 0;
 };
@@ -62,8 +62,8 @@ struct ConcordanceResult {
 };
 
 struct TmxRequest {
-  std::string doc;   // export one document's aligned segments...
-  std::string with;  // ...with this version only (default: every version in another language)
+  std::string doc;           // export one document's aligned segments...
+  std::string with;          // ...with this version only (default: every version in another language)
   ConcordanceRequest query;  // ...or the concordance lines of a query (when doc is empty)
   std::size_t max_units = 20000;
 };

@@ -13,7 +13,7 @@ struct Upload {
   std::string filename;  // the client's file name: picks the converter and the default id
   std::string bytes;
   std::map<std::string, std::string> metadata;  // optional fields: title, speakers, lang, ...
-  std::string format;  // force a converter
+  std::string format;                           // force a converter
 };
 
 struct UploadResult {

@@ -19,7 +19,8 @@ inline std::string zip_of(const std::map<std::string, std::string>& parts) {
   Poco::Zip::Compress zip(out, true);
   for (const auto& [name, bytes] : parts) {
     std::istringstream in(bytes);
-    zip.addFile(in, Poco::DateTime(2023, 5, 17), Poco::Path(name, Poco::Path::PATH_UNIX));  // fixed: same bytes every run
+    zip.addFile(in, Poco::DateTime(2023, 5, 17),
+                Poco::Path(name, Poco::Path::PATH_UNIX));  // fixed: same bytes every run
   }
   zip.close();
   return out.str();
@@ -28,11 +29,15 @@ inline std::string zip_of(const std::map<std::string, std::string>& parts) {
 inline const char* kWordNs = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
 // A DOCX whose body is `body_xml` (w: elements), with optional core.xml and styles.xml content.
-inline std::string docx_of(const std::string& body_xml, const std::string& core_xml = "", const std::string& styles_xml = "") {
+inline std::string docx_of(const std::string& body_xml, const std::string& core_xml = "",
+                           const std::string& styles_xml = "") {
   std::map<std::string, std::string> parts;
-  parts["[Content_Types].xml"] = "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>";
-  parts["word/document.xml"] = std::string("<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document xmlns:w=\"") + kWordNs +
-                               "\"><w:body>" + body_xml + "</w:body></w:document>";
+  parts["[Content_Types].xml"] =
+      "<?xml version=\"1.0\"?><Types "
+      "xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>";
+  parts["word/document.xml"] =
+      std::string("<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document xmlns:w=\"") + kWordNs +
+      "\"><w:body>" + body_xml + "</w:body></w:document>";
   if (!core_xml.empty())
     parts["docProps/core.xml"] =
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><cp:coreProperties "
@@ -40,7 +45,8 @@ inline std::string docx_of(const std::string& body_xml, const std::string& core_
         "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\">" +
         core_xml + "</cp:coreProperties>";
   if (!styles_xml.empty())
-    parts["word/styles.xml"] = std::string("<?xml version=\"1.0\"?><w:styles xmlns:w=\"") + kWordNs + "\">" + styles_xml + "</w:styles>";
+    parts["word/styles.xml"] = std::string("<?xml version=\"1.0\"?><w:styles xmlns:w=\"") + kWordNs + "\">" +
+                               styles_xml + "</w:styles>";
   return zip_of(parts);
 }
 
@@ -52,7 +58,8 @@ inline std::string text_pdf(const std::vector<std::string>& lines, const std::st
   content += " ET";
   std::vector<std::string> objects = {
       "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents "
+      "4 0 R >>",
       "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "\nendstream",
       "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"};
   if (!info.empty()) objects.push_back("<< " + info + " >>");

@@ -15,8 +15,8 @@
 namespace tongwen::test {
 
 struct ChildResult {
-  std::string output;        // what the work returned in the child
-  long peak_growth_kb = 0;   // growth of the child's peak RSS during the work
+  std::string output;       // what the work returned in the child
+  long peak_growth_kb = 0;  // growth of the child's peak RSS during the work
   bool exited_cleanly = false;
 };
 

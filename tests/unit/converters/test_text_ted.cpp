@@ -58,7 +58,8 @@ BOOST_AUTO_TEST_CASE(reads_the_metadata_header_and_paragraphs) {
   BOOST_TEST(d.speakers[0].name == "王建国");
   BOOST_TEST(d.speakers[0].affiliation == "清华大学");
   BOOST_TEST(d.speakers[1].name == "Li Na");
-  BOOST_TEST(d.topics == (std::vector<std::string>{"人工智能/治理", "开放科学"}), boost::test_tools::per_element());
+  BOOST_TEST(d.topics == (std::vector<std::string>{"人工智能/治理", "开放科学"}),
+             boost::test_tools::per_element());
   BOOST_TEST(d.date == "2023-05-17");
   BOOST_TEST(d.year() == "2023");
   BOOST_TEST(d.lang == "zh-Hans");
@@ -111,7 +112,9 @@ BOOST_AUTO_TEST_CASE(empty_and_invalid_files_are_refused_with_their_path) {
 BOOST_AUTO_TEST_CASE(versions_named_name_lang_ext_form_a_translation_group) {
   test::TempDir dir;
   auto zh = convert_text(dir, "keynote.zh.txt", "开放科学的未来\n\n开放科学需要共享数据。\n").documents[0];
-  auto en = convert_text(dir, "keynote.en.txt", "The future of open science\n\nOpen science needs shared data.\n").documents[0];
+  auto en =
+      convert_text(dir, "keynote.en.txt", "The future of open science\n\nOpen science needs shared data.\n")
+          .documents[0];
   BOOST_TEST(zh.lang == "zh-Hans");
   BOOST_TEST(en.lang == "en");
   BOOST_TEST(zh.translation_group == en.translation_group);
@@ -168,7 +171,9 @@ BOOST_AUTO_TEST_CASE(converts_every_talk_with_speakers_topics_and_groups,
 
 BOOST_AUTO_TEST_CASE(malformed_xml_names_the_file_and_line) {
   test::TempDir dir;
-  std::string path = dir.write("bad.xml", "<?xml version=\"1.0\"?>\n<mteval>\n<srcset srclang=\"english\">\n<doc docid=\"1\">\n<seg id=\"1\">x</doc>\n");
+  std::string path = dir.write("bad.xml",
+                               "<?xml version=\"1.0\"?>\n<mteval>\n<srcset srclang=\"english\">\n<doc "
+                               "docid=\"1\">\n<seg id=\"1\">x</doc>\n");
   std::string err = error_of(path);
   BOOST_TEST(err.rfind("malformed: " + path + ": malformed XML at line", 0) == 0, err);
 }

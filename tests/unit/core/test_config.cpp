@@ -20,7 +20,8 @@ BOOST_AUTO_TEST_CASE(defaults_bind_to_localhost) {
 
 BOOST_AUTO_TEST_CASE(layers_file_then_environment_then_overrides) {
   test::TempDir dir;
-  std::string file = dir.write("t.properties", "server.port = 9001\nsearch.snippet_chars = 90\ndata.dir = /tmp/x\n");
+  std::string file =
+      dir.write("t.properties", "server.port = 9001\nsearch.snippet_chars = 90\ndata.dir = /tmp/x\n");
   SettingsSources src;
   src.file = file;
   src.use_environment = true;
@@ -30,14 +31,15 @@ BOOST_AUTO_TEST_CASE(layers_file_then_environment_then_overrides) {
   Settings s = load_settings(src);
   ::unsetenv("TONGWEN_PORT");
   ::unsetenv("TONGWEN_DATA");
-  BOOST_TEST(s.server.port == 9002);           // environment beats file
-  BOOST_TEST(s.search.snippet_chars == 90);    // file beats default
-  BOOST_TEST(s.data_dir == "/tmp/z");          // command line beats environment
+  BOOST_TEST(s.server.port == 9002);         // environment beats file
+  BOOST_TEST(s.search.snippet_chars == 90);  // file beats default
+  BOOST_TEST(s.data_dir == "/tmp/z");        // command line beats environment
 }
 
 BOOST_AUTO_TEST_CASE(lists_every_problem_including_unknown_keys) {
   test::TempDir dir;
-  std::string file = dir.write("bad.properties", "server.prot = 1\nserver.port = eighty\nsearch.expand = maybe\n");
+  std::string file =
+      dir.write("bad.properties", "server.prot = 1\nserver.port = eighty\nsearch.expand = maybe\n");
   SettingsSources src;
   src.file = file;
   src.use_environment = false;

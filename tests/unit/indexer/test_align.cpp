@@ -60,15 +60,19 @@ struct SplitCase {
   const char* text;
   const char* expected;
 };
-std::ostream& operator<<(std::ostream& o, const SplitCase& c) { return o << c.text; }
+std::ostream& operator<<(std::ostream& o, const SplitCase& c) {
+  return o << c.text;
+}
 
 const SplitCase kSplitCases[] = {
-    {"en", "Dr. Smith went to the U.S. Army base. He left.", "Dr. Smith went to the U.S. Army base. / He left."},
+    {"en", "Dr. Smith went to the U.S. Army base. He left.",
+     "Dr. Smith went to the U.S. Army base. / He left."},
     {"en", "He said \"Hi!\" and left. Then he slept.", "He said \"Hi!\" and left. / Then he slept."},
     {"en", "Is it? Yes! Fine.", "Is it? / Yes! / Fine."},
     {"en", "J. K. Rowling wrote it. Mr. Jones agreed, e.g. Ms. Lee too.",
      "J. K. Rowling wrote it. / Mr. Jones agreed, e.g. Ms. Lee too."},
-    {"en", "See No. 5 on p. 12 today. It is brand X. Now go.", "See No. 5 on p. 12 today. / It is brand ^ X. / Now go."},
+    {"en", "See No. 5 on p. 12 today. It is brand X. Now go.",
+     "See No. 5 on p. 12 today. / It is brand ^ X. / Now go."},
     {"en", "Download the app now Follow our account [Authentic Book] History of Art",
      "Download the app now ^ Follow our account ^ [Authentic Book] ^ History of Art"},
     {"en", "We went to Los Angeles with Steve Lopez.", "We went to Los Angeles with Steve Lopez."},
@@ -76,13 +80,15 @@ const SplitCase kSplitCases[] = {
     {"zh-Hans", "他说：“你好。”“我很好！”然后走了。", "他说：“你好。” / “我很好！” / 然后走了。"},
     {"zh-Hans", "有一天， 洛杉矶时报的专栏作家 Steve Lopez走在洛杉矶 大街上",
      "有一天， ~ 洛杉矶时报的专栏作家 ~ Steve Lopez走在洛杉矶 ~ 大街上"},
-    {"zh-Hans", "这位此时却在想“哼，真倒霉，” “现在是八月啊，”", "这位此时却在想“哼，真倒霉，” ~ “现在是八月啊，”"},
+    {"zh-Hans", "这位此时却在想“哼，真倒霉，” “现在是八月啊，”",
+     "这位此时却在想“哼，真倒霉，” ~ “现在是八月啊，”"},
     {"zh-Hant", "人人生而自由，在尊嚴和權利上一律平等。他們賦有理性和良心。",
      "人人生而自由，在尊嚴和權利上一律平等。 / 他們賦有理性和良心。"},
     {"zh-Hans", "第3.5版本发布了。价格是1,000元。", "第3.5版本发布了。 / 价格是1,000元。"},
 };
 
-BOOST_DATA_TEST_CASE(splits_chinese_and_english_sentences_clauses_and_weak_breaks, bdata::make(kSplitCases), c) {
+BOOST_DATA_TEST_CASE(splits_chinese_and_english_sentences_clauses_and_weak_breaks, bdata::make(kSplitCases),
+                     c) {
   BOOST_TEST(show_split(c.text, c.lang) == c.expected);
 }
 
@@ -106,19 +112,31 @@ struct ShapeCase {
   const char* en;
   std::vector<std::string> expected;
 };
-std::ostream& operator<<(std::ostream& o, const ShapeCase& c) { return o << c.name; }
+std::ostream& operator<<(std::ostream& o, const ShapeCase& c) {
+  return o << c.name;
+}
 
 const ShapeCase kShapeCases[] = {
-    {"one_to_one", "2019年我们在北京开会。2020年我们去了上海。",
-     "In 2019 we met in Beijing. In 2020 we went to Shanghai.", {"1-1", "1-1"}},
-    {"one_to_two", "Smith在2019年到了北京，在2020年又去了上海参加会议。",
-     "Smith arrived in Beijing in 2019. In 2020 he went on to a meeting in Shanghai.", {"1-2"}},
-    {"two_to_one", "Smith在2019年到了北京。他在2020年去了上海参加会议。",
-     "Smith arrived in Beijing in 2019 and went on to a meeting in Shanghai in 2020.", {"2-1"}},
-    {"one_to_zero", "2019年我们开始了这个项目。这一句在英文版里没有翻译，讲的是完全不同的另外一件事情。2020年我们完成了。",
-     "We started the project in 2019. We finished it in 2020.", {"1-1", "1-0", "1-1"}},
-    {"zero_to_one", "2019年我们开始了这个项目。2020年我们完成了。",
-     "We started the project in 2019. This sentence has no Chinese counterpart and talks about something else "
+    {"one_to_one",
+     "2019年我们在北京开会。2020年我们去了上海。",
+     "In 2019 we met in Beijing. In 2020 we went to Shanghai.",
+     {"1-1", "1-1"}},
+    {"one_to_two",
+     "Smith在2019年到了北京，在2020年又去了上海参加会议。",
+     "Smith arrived in Beijing in 2019. In 2020 he went on to a meeting in Shanghai.",
+     {"1-2"}},
+    {"two_to_one",
+     "Smith在2019年到了北京。他在2020年去了上海参加会议。",
+     "Smith arrived in Beijing in 2019 and went on to a meeting in Shanghai in 2020.",
+     {"2-1"}},
+    {"one_to_zero",
+     "2019年我们开始了这个项目。这一句在英文版里没有翻译，讲的是完全不同的另外一件事情。2020年我们完成了。",
+     "We started the project in 2019. We finished it in 2020.",
+     {"1-1", "1-0", "1-1"}},
+    {"zero_to_one",
+     "2019年我们开始了这个项目。2020年我们完成了。",
+     "We started the project in 2019. This sentence has no Chinese counterpart and talks about something "
+     "else "
      "entirely. We finished it in 2020.",
      {"1-1", "0-1", "1-1"}},
 };
@@ -148,7 +166,8 @@ BOOST_AUTO_TEST_CASE(aligns_paragraphs_by_anchor_when_both_sides_carry_them) {
   BOOST_TEST(a.paragraph_links[0] == (Link{{0}, {0}, 1.0}));
   BOOST_TEST(a.paragraph_links[1] == (Link{{1}, {1}, 1.0}));
   BOOST_TEST(a.paragraph_links[2] == (Link{{2}, {}, 1.0}));
-  BOOST_TEST(link_types(a) == (std::vector<std::string>{"1-1", "1-1", "1-1", "1-0"}), boost::test_tools::per_element());
+  BOOST_TEST(link_types(a) == (std::vector<std::string>{"1-1", "1-1", "1-1", "1-0"}),
+             boost::test_tools::per_element());
   AlignOptions text_only;
   text_only.ignore_anchors = true;
   BOOST_TEST(align_documents(zh, en, text_only).method == "length+anchors");
@@ -189,8 +208,11 @@ std::map<std::string, std::string> documents_in(const std::string& index) {
 
 BOOST_AUTO_TEST_CASE(alignment_is_stored_at_ingest_recomputed_on_change_and_removed_with_a_member) {
   test::TempDir tmp;
-  std::string zh_path = tmp.write("docs/talk.zh.txt", "项目报告\n\n我们在2019年开始了这个项目。\n\n2020年我们完成了它，然后庆祝。\n");
-  std::string en_path = tmp.write("docs/talk.en.txt", "Project report\n\nWe started this project in 2019.\n\nIn 2020 we finished it and celebrated.\n");
+  std::string zh_path = tmp.write(
+      "docs/talk.zh.txt", "项目报告\n\n我们在2019年开始了这个项目。\n\n2020年我们完成了它，然后庆祝。\n");
+  std::string en_path = tmp.write(
+      "docs/talk.en.txt",
+      "Project report\n\nWe started this project in 2019.\n\nIn 2020 we finished it and celebrated.\n");
   Settings s;
   s.data_dir = tmp / "data";
   IngestOptions opt;
@@ -212,7 +234,8 @@ BOOST_AUTO_TEST_CASE(alignment_is_stored_at_ingest_recomputed_on_change_and_remo
   }
   // A changed version: a third sentence on the English side.
   tmp.write("docs/talk.en.txt",
-            "Project report\n\nWe started this project in 2019.\n\nIn 2020 we finished it and celebrated. Then we rested.\n");
+            "Project report\n\nWe started this project in 2019.\n\nIn 2020 we finished it and celebrated. "
+            "Then we rested.\n");
   ingest(s, opt, nullptr);
   {
     Xapian::Database db(s.index_dir());
@@ -220,7 +243,8 @@ BOOST_AUTO_TEST_CASE(alignment_is_stored_at_ingest_recomputed_on_change_and_remo
     BOOST_REQUIRE(!second.empty());
     BOOST_TEST(second != first);
     Alignment a = unserialise_alignment(second);
-    std::size_t en_sentences = a.source_id == ids["en"] ? a.source_sentences.size() : a.target_sentences.size();
+    std::size_t en_sentences =
+        a.source_id == ids["en"] ? a.source_sentences.size() : a.target_sentences.size();
     BOOST_TEST(en_sentences == 3u);
   }
   // A member deleted: its alignments go with it.
@@ -263,7 +287,8 @@ BOOST_AUTO_TEST_CASE(udhr_aligns_across_simplified_traditional_and_english,
     v[docs[0].lang] = docs[0];
   }
   BOOST_REQUIRE(v.count("zh-Hans") && v.count("zh-Hant") && v.count("en"));
-  const std::pair<const char*, const char*> pairs[] = {{"zh-Hans", "zh-Hant"}, {"zh-Hans", "en"}, {"zh-Hant", "en"}};
+  const std::pair<const char*, const char*> pairs[] = {
+      {"zh-Hans", "zh-Hant"}, {"zh-Hans", "en"}, {"zh-Hant", "en"}};
   for (auto [a, b] : pairs) {
     Alignment anchored = align_documents(v[a], v[b]);
     BOOST_TEST(anchored.method == "anchors");

@@ -15,7 +15,9 @@ struct CsvCase {
   std::string text;
   std::vector<std::vector<std::string>> records;
 };
-std::ostream& operator<<(std::ostream& o, const CsvCase& c) { return o << c.name; }
+std::ostream& operator<<(std::ostream& o, const CsvCase& c) {
+  return o << c.name;
+}
 
 const CsvCase kCsvCases[] = {
     {"plain", "a,b\n1,2\n", {{"a", "b"}, {"1", "2"}}},
@@ -36,7 +38,8 @@ const CsvCase kCsvCases[] = {
 BOOST_DATA_TEST_CASE(csv_fields_follow_rfc_4180, bdata::make(kCsvCases), c) {
   auto records = parse_csv(c.text);
   BOOST_REQUIRE_EQUAL(records.size(), c.records.size());
-  for (std::size_t i = 0; i < records.size(); ++i) BOOST_TEST(records[i].fields == c.records[i], "record " << i);
+  for (std::size_t i = 0; i < records.size(); ++i)
+    BOOST_TEST(records[i].fields == c.records[i], "record " << i);
 }
 
 BOOST_AUTO_TEST_CASE(csv_records_know_the_line_they_start_on) {
@@ -76,10 +79,12 @@ BOOST_AUTO_TEST_CASE(manifest_problems_name_the_line) {
                               "./a.txt,Again,\n");
   BOOST_REQUIRE_EQUAL(m.rows.size(), 1u);
   BOOST_REQUIRE_EQUAL(m.problems.size(), 4u);
-  BOOST_TEST(m.problems[0].message.find("/d/m.csv line 1: unknown column \"colour\"") == 0u, m.problems[0].message);
+  BOOST_TEST(m.problems[0].message.find("/d/m.csv line 1: unknown column \"colour\"") == 0u,
+             m.problems[0].message);
   BOOST_TEST(m.problems[0].path == "/d/m.csv");
   BOOST_TEST(m.problems[1].message.find("/d/m.csv line 3: the row has 4 cells") == 0u, m.problems[1].message);
-  BOOST_TEST(m.problems[2].message.find("/d/m.csv line 4: the path cell is empty") == 0u, m.problems[2].message);
+  BOOST_TEST(m.problems[2].message.find("/d/m.csv line 4: the path cell is empty") == 0u,
+             m.problems[2].message);
   BOOST_TEST(m.problems[3].message.find("/d/m.csv line 5: \"./a.txt\" is already listed on line 2") == 0u,
              m.problems[3].message);
   BOOST_TEST(m.problems[3].path == "/d/a.txt");

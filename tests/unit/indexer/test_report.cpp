@@ -42,8 +42,8 @@ BOOST_AUTO_TEST_CASE(the_csv_report_quotes_what_needs_quoting) {
   }
   auto records = parse_csv(test::read(dir / "r.csv"));
   BOOST_REQUIRE_EQUAL(records.size(), 2u);
-  BOOST_TEST(records[0].fields ==
-             (std::vector<std::string>{"path", "outcome", "ids", "format", "encoding", "languages", "bytes", "error_code", "error"}));
+  BOOST_TEST(records[0].fields == (std::vector<std::string>{"path", "outcome", "ids", "format", "encoding",
+                                                            "languages", "bytes", "error_code", "error"}));
   BOOST_TEST(records[1].fields[0] == awkward_row().path);
   BOOST_TEST(records[1].fields[2] == "a-1;a-2");
   BOOST_TEST(records[1].fields[8] == awkward_row().error);
