@@ -40,6 +40,7 @@ UploadResult IndexWriteService::add(const Upload& upload) {
     out.outcome = "unchanged";
     return out;
   }
+  w.begin_atomic();
   for (auto& p : prepared) w.put(std::move(p));
   w.commit();
   out.outcome = any_existed ? "updated" : "added";
@@ -49,6 +50,7 @@ UploadResult IndexWriteService::add(const Upload& upload) {
 bool IndexWriteService::remove(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
   IndexWriter w(settings_.index_dir(), std::chrono::seconds(settings_.server.write_wait_seconds));
+  w.begin_atomic();
   bool removed = w.remove(id);
   if (removed) w.commit();
   return removed;

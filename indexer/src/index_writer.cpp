@@ -1,9 +1,11 @@
 #include "tongwen/index_writer.h"
 
 #include <algorithm>
+#include <mutex>
 #include <thread>
 
 #include "tongwen/align.h"
+#include "tongwen/commit_gate.h"
 #include "tongwen/errors.h"
 #include "tongwen/schema.h"
 #include "tongwen/text.h"
@@ -134,6 +136,7 @@ IndexWriter::IndexWriter(const std::string& dir, std::chrono::milliseconds wait)
 
 IndexWriter::~IndexWriter() {
   try {
+    if (atomic_) db_.cancel_transaction();  // never committed: none of it is kept
     db_.close();
   } catch (...) {
   }
@@ -218,10 +221,22 @@ std::vector<std::string> IndexWriter::metadata_keys(const std::string& prefix) {
   return out;
 }
 
+void IndexWriter::begin_atomic() {
+  if (atomic_) return;
+  db_.begin_transaction(true);
+  atomic_ = true;
+}
+
 void IndexWriter::commit() {
   if (hook_ && !touched_.empty()) hook_(*this, touched_);
   touched_.clear();
-  db_.commit();
+  std::unique_lock<std::shared_mutex> gate(commit_gate());
+  if (atomic_) {
+    db_.commit_transaction();  // flushed: this is the commit
+    atomic_ = false;
+  } else {
+    db_.commit();
+  }
 }
 
 }  // namespace tongwen

@@ -2,6 +2,8 @@
 
 #include <Poco/File.h>
 
+#include <thread>
+
 #include "tongwen/schema.h"
 
 namespace tongwen {
@@ -26,10 +28,19 @@ DatabasePool::DatabasePool(const std::string& dir, double reopen_seconds)
   release(open());
 }
 
+void DatabasePool::backoff(int attempt) {
+  // 1, 2, 4, ... ms: a writer's commit takes milliseconds; eight attempts span about a quarter second.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1 << (attempt - 1)));
+}
+
 std::unique_ptr<DbHandle> DatabasePool::open() {
   auto h = std::make_unique<DbHandle>();
   try {
     h->db = Xapian::Database(dir_);
+  } catch (const Xapian::DatabaseModifiedError&) {
+    throw;  // a commit raced the open: with() retries
+  } catch (const Xapian::DatabaseCorruptError&) {
+    throw;
   } catch (const Xapian::Error& e) {
     throw EnvironmentError("index", "cannot open index " + dir_ + ": " + e.get_description());
   }
@@ -42,7 +53,7 @@ std::unique_ptr<DbHandle> DatabasePool::open() {
   return h;
 }
 
-std::unique_ptr<DbHandle> DatabasePool::acquire() {
+std::unique_ptr<DbHandle> DatabasePool::acquire(bool latest) {
   std::unique_ptr<DbHandle> h;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -52,7 +63,7 @@ std::unique_ptr<DbHandle> DatabasePool::acquire() {
     }
   }
   if (!h) return open();
-  if (Clock::now() - h->checked >= reopen_every_) {
+  if (latest || Clock::now() - h->checked >= reopen_every_) {
     try {
       h->db.reopen();
     } catch (const Xapian::Error&) {

@@ -12,6 +12,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "tongwen/commit_gate.h"
 #include "tongwen/config.h"
 #include "tongwen/errors.h"
 #include "tongwen/terms.h"
@@ -29,12 +30,18 @@ class DatabasePool {
   // Opens (creating an empty index if the folder does not exist) and checks the schema version.
   DatabasePool(const std::string& dir, double reopen_seconds);
 
-  // Runs f(DbHandle&) on a borrowed handle and returns its result.
+  // Runs f(DbHandle&) on a borrowed handle and returns its result. A read overtaken by commits
+  // (Xapian::DatabaseModifiedError, or a block already reused by a later revision, which Xapian
+  // can report as DatabaseCorruptError) is retried on a freshly opened handle: readers never see
+  // an error for a commit they raced. Only a fault that persists on a fresh handle is reported.
   template <class F>
   auto with(F&& f) {
-    for (int attempt = 0;; ++attempt) {
-      auto h = acquire();
+    for (int attempt = 1;; ++attempt) {
+      // After a lost race, hold commits of this process back until this attempt is done.
+      ReadHold hold;
+      if (attempt > 1) hold.acquire();
       try {
+        auto h = acquire(attempt > 1);
         if constexpr (std::is_void_v<decltype(f(*h))>) {
           f(*h);
           release(std::move(h));
@@ -45,22 +52,28 @@ class DatabasePool {
           return r;
         }
       } catch (const Xapian::DatabaseModifiedError&) {
-        if (attempt >= 3)
+        if (attempt >= kMaxAttempts)
           throw EnvironmentError("index_busy", "the index changed too often during the read; try again");
-        h->db.reopen();
-        h->checked = std::chrono::steady_clock::now();
-        release(std::move(h));
+      } catch (const Xapian::DatabaseCorruptError& e) {
+        if (attempt >= kMaxAttempts)
+          throw EnvironmentError("index", "index " + dir_ + " is corrupt: " + e.get_description());
       } catch (const Xapian::Error& e) {
         throw EnvironmentError("index", "index error: " + e.get_description());
       }
+      // The handle is dropped: the next attempt opens the newest revision.
+      hold.release();
+      backoff(attempt);
     }
   }
 
   const std::string& dir() const { return dir_; }
 
  private:
+  static constexpr int kMaxAttempts = 8;
+  static void backoff(int attempt);
   std::unique_ptr<DbHandle> open();
-  std::unique_ptr<DbHandle> acquire();
+  // A handle of this pool; `latest` reopens it at the newest revision whatever its age.
+  std::unique_ptr<DbHandle> acquire(bool latest);
   void release(std::unique_ptr<DbHandle> h);
 
   std::string dir_;

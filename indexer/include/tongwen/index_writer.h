@@ -52,6 +52,10 @@ class IndexWriter {
   std::string get_metadata(const std::string& key);
   // Metadata keys starting with prefix.
   std::vector<std::string> metadata_keys(const std::string& prefix);
+  // Makes every change until the next commit() one unit: Xapian's auto-flush (every
+  // XAPIAN_FLUSH_THRESHOLD changes) is held back, so readers never see part of it and a writer
+  // killed before commit() leaves none of it. For uploads; bulk loads commit in batches instead.
+  void begin_atomic();
   // Commits. Translation groups touched since the last commit are handed to the commit hook
   // first (alignment recomputation), inside the same commit.
   void commit();
@@ -67,6 +71,7 @@ class IndexWriter {
       display_traditional_;        // facet display keys seen: is the stored form Traditional?
   std::set<std::string> touched_;  // translation groups changed since the last commit
   CommitHook hook_;
+  bool atomic_ = false;  // inside a Xapian transaction opened by begin_atomic()
 };
 
 }  // namespace tongwen
