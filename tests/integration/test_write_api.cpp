@@ -20,6 +20,7 @@
 
 #include "fixtures.h"
 #include "load_corpus.h"
+#include "serve.h"
 #include "tongwen/index_writer.h"
 
 using namespace tongwen;
@@ -28,100 +29,11 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+using test::error_code;
+using test::Reply;
+using test::Serve;
+
 const std::string kToken = "correct-horse-battery-staple";
-
-struct Reply {
-  int status = 0;
-  std::string body;
-  Poco::Net::HTTPResponse headers;
-};
-
-// `tongwen serve --port 0` in a child process; the URL is read from its first line.
-class Serve {
- public:
-  Serve(const std::string& data, std::vector<std::string> sets) {
-    std::vector<std::string> args = {"--data", data};
-    for (auto& s : sets) {
-      args.push_back("--set");
-      args.push_back(s);
-    }
-    args.insert(args.end(), {"serve", "--port", "0"});
-    Poco::Process::Args a(args.begin(), args.end());
-    handle_ = std::make_unique<Poco::ProcessHandle>(
-        Poco::Process::launch(test::tongwen_binary(), a, test::source_dir(), nullptr, &out_, nullptr));
-    stream_ = std::make_unique<Poco::PipeInputStream>(out_);
-    std::string line;
-    std::getline(*stream_, line);
-    auto at = line.find("http://127.0.0.1:");
-    BOOST_REQUIRE_MESSAGE(at != std::string::npos, "tongwen serve did not start: " << line);
-    port_ = std::stoi(line.substr(at + 17));
-  }
-  ~Serve() {
-    Poco::Process::requestTermination(handle_->id());
-    handle_->wait();
-  }
-
-  Reply request(const std::string& method, const std::string& target, const std::string& body = "",
-                const std::string& token = "", const std::string& content_type = "application/octet-stream",
-                bool chunked = false) {
-    Poco::Net::HTTPClientSession s("127.0.0.1", static_cast<Poco::UInt16>(port_));
-    s.setTimeout(Poco::Timespan(30, 0));
-    Poco::Net::HTTPRequest req(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
-    if (!token.empty()) req.set("Authorization", "Bearer " + token);
-    if (method == "POST" || method == "PUT") {
-      req.setContentType(content_type);
-      if (chunked)
-        req.setChunkedTransferEncoding(true);
-      else
-        req.setContentLength(static_cast<std::streamsize>(body.size()));
-    }
-    Reply r;
-    try {
-      std::ostream& os = s.sendRequest(req);
-      os << body;
-      std::istream& in = s.receiveResponse(r.headers);
-      Poco::StreamCopier::copyToString(in, r.body);
-    } catch (const Poco::Exception&) {
-      // The server may answer 413/401 and close before the whole body is sent.
-      std::istream& in = s.receiveResponse(r.headers);
-      Poco::StreamCopier::copyToString(in, r.body);
-    }
-    r.status = r.headers.getStatus();
-    return r;
-  }
-  Reply get(const std::string& target) { return request("GET", target); }
-  // Total hits for a query, as the server sees it now.
-  int hits(const std::string& q) {
-    std::string target;
-    Poco::URI::encode(q, "", target);
-    Reply r = get("/api/search?q=" + target);
-    BOOST_REQUIRE_MESSAGE(r.status == 200, r.body);
-    Poco::JSON::Parser p;
-    return p.parse(r.body).extract<Poco::JSON::Object::Ptr>()->getValue<int>("total");
-  }
-  // Polls until the query has `want` hits; returns the seconds it took (or -1 after `limit`).
-  double wait_for_hits(const std::string& q, int want, double limit = 10) {
-    auto start = Clock::now();
-    for (;;) {
-      double secs = std::chrono::duration<double>(Clock::now() - start).count();
-      if (hits(q) == want) return secs;
-      if (secs > limit) return -1;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  }
-
- private:
-  Poco::Pipe out_;
-  std::unique_ptr<Poco::ProcessHandle> handle_;
-  std::unique_ptr<Poco::PipeInputStream> stream_;
-  int port_ = 0;
-};
-
-std::string error_code(const Reply& r) {
-  Poco::JSON::Parser p;
-  return p.parse(r.body).extract<Poco::JSON::Object::Ptr>()->getObject("error")->getValue<std::string>(
-      "code");
-}
 
 Xapian::doccount doc_count(const std::string& data) {
   return Xapian::Database(data + "/index").get_doccount();

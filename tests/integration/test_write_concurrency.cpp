@@ -4,9 +4,9 @@
 // raced, nor half an upload; a killed upload leaves nothing behind.
 #include <boost/test/unit_test.hpp>
 
+#include <Poco/Exception.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/Exception.h>
 #include <Poco/Pipe.h>
 #include <Poco/PipeStream.h>
 #include <Poco/Process.h>
@@ -57,7 +57,8 @@ BOOST_AUTO_TEST_CASE(uploads_and_deletes_racing_searches_never_fail_a_read) {
   std::string data = loaded_corpus(dir);
   Serve serve(data, {"server.token=" + kToken, "server.reopen_seconds=0"});
   // Reads long enough to span several commits: 4,000 more documents that all match "common".
-  Reply seed = serve.request("POST", "/api/documents?filename=common.jsonl", jsonl("c-", "common", 4000), kToken);
+  Reply seed =
+      serve.request("POST", "/api/documents?filename=common.jsonl", jsonl("c-", "common", 4000), kToken);
   BOOST_REQUIRE_MESSAGE(seed.status == 201, seed.body);
   const int baseline = serve.hits("innovation");
   BOOST_REQUIRE(baseline > 0);
@@ -88,10 +89,12 @@ BOOST_AUTO_TEST_CASE(uploads_and_deletes_racing_searches_never_fail_a_read) {
       }
     });
   }
-  const std::vector<std::string> targets = {
-      "/api/search?q=common&sort=date&page=40", "/api/search?q=row%20number&speaker=Liu%20Yang",
-      "/api/search?q=innovation&speaker=Liu%20Yang", "/api/search?q=%E5%88%9B%E6%96%B0",
-      "/api/search?q=%22technology%20transfer%22&sort=date", "/api/facets/speaker"};
+  const std::vector<std::string> targets = {"/api/search?q=common&sort=date&page=40",
+                                            "/api/search?q=row%20number&speaker=Liu%20Yang",
+                                            "/api/search?q=innovation&speaker=Liu%20Yang",
+                                            "/api/search?q=%E5%88%9B%E6%96%B0",
+                                            "/api/search?q=%22technology%20transfer%22&sort=date",
+                                            "/api/facets/speaker"};
   for (int r = 0; r < 8; ++r) {
     readers.emplace_back([&, r] {
       for (std::size_t i = r; writing; ++i) {
@@ -174,9 +177,10 @@ BOOST_AUTO_TEST_CASE(a_server_killed_during_an_upload_keeps_none_of_it) {
   }
   Xapian::Database db(data + "/index");
   Xapian::doccount after = db.get_doccount();
-  BOOST_TEST_MESSAGE("killed at " << full * 0.6 << " s of " << full << " s: " << after - before
-                                  << " of " << rows << " rows stored");
-  BOOST_TEST((after == before || after == before + rows), "a killed upload left " << after - before << " rows");
+  BOOST_TEST_MESSAGE("killed at " << full * 0.6 << " s of " << full << " s: " << after - before << " of "
+                                  << rows << " rows stored");
+  BOOST_TEST((after == before || after == before + rows),
+             "a killed upload left " << after - before << " rows");
   // Xapian's own checker (xapian-tools), in its own process: Database::check() inside an ASan
   // build trips over a new/delete size mismatch in libxapian itself.
   Poco::Process::Args args = {data + "/index"};
