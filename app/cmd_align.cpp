@@ -102,8 +102,7 @@ int cmd_align(const Global& g, const std::vector<std::string>& argv) {
     throw UsageError("align takes two files or two document ids (see tongwen align --help)");
   if (a.has("json") && a.has("tsv")) throw UsageError("--json and --tsv exclude each other");
   Settings s = settings(g);
-  set_alignment_glossary(s.search.glossary);
-  std::shared_ptr<const Lexicon> glossary = alignment_glossary();
+  std::shared_ptr<const Lexicon> glossary = alignment_lexicon(Glossary::configured(s));
   const std::string& A = a.positional[0];
   const std::string& B = a.positional[1];
 

@@ -90,6 +90,7 @@ int cmd_delete(const Global& g, const std::vector<std::string>& argv) {
   if (a.positional.empty()) throw UsageError("delete needs at least one ID");
   Settings s = settings(g);
   IndexWriter w(s.index_dir(), std::chrono::seconds(s.server.write_wait_seconds));
+  w.set_glossary(Glossary::configured(s));
   int missing = 0;
   for (const auto& id : a.positional) {
     if (w.remove(id)) {

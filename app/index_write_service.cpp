@@ -26,6 +26,7 @@ UploadResult IndexWriteService::add(const Upload& upload) {
 
   std::lock_guard<std::mutex> lock(mu_);
   IndexWriter w(settings_.index_dir(), std::chrono::seconds(settings_.server.write_wait_seconds));
+  w.set_glossary(glossary_);
   UploadResult out;
   out.format = r.format;
   bool any_existed = false, all_same = true;
@@ -50,6 +51,7 @@ UploadResult IndexWriteService::add(const Upload& upload) {
 bool IndexWriteService::remove(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
   IndexWriter w(settings_.index_dir(), std::chrono::seconds(settings_.server.write_wait_seconds));
+  w.set_glossary(glossary_);
   w.begin_atomic();
   bool removed = w.remove(id);
   if (removed) w.commit();

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "tongwen/config.h"
+#include "tongwen/glossary.h"
 #include "tongwen/write_service.h"
 
 namespace tongwen {
@@ -15,7 +16,8 @@ namespace tongwen {
 // document and commits once: an upload is applied whole or not at all.
 class IndexWriteService final : public WriteService {
  public:
-  explicit IndexWriteService(const Settings& settings) : settings_(settings) {}
+  explicit IndexWriteService(const Settings& settings)
+      : settings_(settings), glossary_(Glossary::configured(settings)) {}
   // outcome: "added" (no document had its id), "updated", or "unchanged" (every document is
   // stored exactly so already: nothing is written).
   UploadResult add(const Upload& upload) override;
@@ -23,6 +25,7 @@ class IndexWriteService final : public WriteService {
 
  private:
   Settings settings_;
+  std::shared_ptr<const Glossary> glossary_;
   std::mutex mu_;  // one writer at a time inside this process
 };
 

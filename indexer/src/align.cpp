@@ -521,24 +521,10 @@ std::string LengthStats::key(std::string_view lang_a, std::string_view lang_b, b
 
 // --- Lexicon ---------------------------------------------------------------------------------
 
-Lexicon Lexicon::load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw EnvironmentError("io", "cannot read glossary " + path);
+Lexicon Lexicon::from(const Glossary& glossary) {
   Lexicon lex;
-  std::string line;
-  int n = 0;
-  while (std::getline(in, line)) {
-    ++n;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> parts = split_fields(line, '\t');
-    if (parts.size() < 2 || parts[0].empty() || parts[1].empty())
-      throw UserError("malformed",
-                      path + ":" + std::to_string(n) +
-                          ": a glossary line needs an English and a Chinese term separated by a tab");
-    for (std::size_t k = 1; k < parts.size(); ++k)
-      if (!parts[k].empty()) lex.add(parts[0], parts[k]);
-  }
+  for (const auto& entry : glossary.entries())
+    for (std::size_t k = 1; k < entry.size(); ++k) lex.add(entry[0], entry[k]);
   return lex;
 }
 

@@ -112,17 +112,6 @@ class StatsCache {
   std::set<std::string> dirty_;
 };
 
-std::mutex g_glossary_mutex;
-std::string g_glossary_path;
-bool g_glossary_path_set = false;
-std::map<std::string, std::shared_ptr<const Lexicon>> g_glossaries;
-
-std::string glossary_path_locked() {
-  if (g_glossary_path_set) return g_glossary_path;
-  if (const char* e = std::getenv("TONGWEN_GLOSSARY"); e && *e) return e;
-  return "config/glossary.tsv";
-}
-
 bool is_zh_en(std::string_view a, std::string_view b) {
   auto p = [](std::string_view l) { return l.substr(0, l.find('-')); };
   return (p(a) == "zh" && p(b) == "en") || (p(a) == "en" && p(b) == "zh");
@@ -167,22 +156,15 @@ std::string translation_table_key(std::string_view lang_a, std::string_view lang
   return std::string(kTranslationTableKeyPrefix) + "en\tzh";
 }
 
-void set_alignment_glossary(const std::string& path) {
-  std::lock_guard<std::mutex> lock(g_glossary_mutex);
-  g_glossary_path = path;
-  g_glossary_path_set = true;
-}
-
-std::shared_ptr<const Lexicon> alignment_glossary() {
-  std::lock_guard<std::mutex> lock(g_glossary_mutex);
-  std::string path = glossary_path_locked();
-  if (path.empty()) return nullptr;
-  auto it = g_glossaries.find(path);
-  if (it != g_glossaries.end()) return it->second;
-  if (!Poco::File(path).exists()) return nullptr;  // not cached: the file may appear later
-  auto lex = std::make_shared<const Lexicon>(Lexicon::load(path));
-  g_glossaries.emplace(path, lex);
-  return lex;
+std::shared_ptr<const Lexicon> alignment_lexicon(const std::shared_ptr<const Glossary>& glossary) {
+  if (!glossary) return nullptr;
+  static std::mutex mu;
+  static std::map<const Glossary*, std::pair<std::shared_ptr<const Glossary>, std::shared_ptr<const Lexicon>>>
+      built;  // keeps the glossary alive while its pointer is a key
+  std::lock_guard<std::mutex> lock(mu);
+  auto& slot = built[glossary.get()];
+  if (!slot.second) slot = {glossary, std::make_shared<const Lexicon>(Lexicon::from(*glossary))};
+  return slot.second;
 }
 
 std::optional<Alignment> stored_alignment(const Xapian::Database& db, const std::string& id_a,
@@ -257,7 +239,7 @@ void align_groups(IndexWriter& writer, const std::set<std::string>& groups) {
         const Document& src = a_first ? da : dbb;
         const Document& tgt = a_first ? dbb : da;
         if (!lexicon_loaded) {
-          lexicon = alignment_glossary();
+          lexicon = alignment_lexicon(writer.glossary());
           lexicon_loaded = true;
         }
         bool swapped = false;

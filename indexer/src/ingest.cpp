@@ -26,6 +26,7 @@
 
 #include "source_record.h"
 #include "tongwen/errors.h"
+#include "tongwen/glossary.h"
 #include "tongwen/index_writer.h"
 #include "tongwen/manifest.h"
 #include "tongwen/util.h"
@@ -814,6 +815,7 @@ IngestSummary ingest(const Settings& settings, const IngestOptions& options, con
     Poco::File(settings.data_dir).createDirectories();
     writer = std::make_unique<IndexWriter>(settings.index_dir(),
                                            std::chrono::seconds(settings.server.write_wait_seconds));
+    writer->set_glossary(Glossary::configured(settings));
   }
 
   // Manifest problems and skipped folder notes first: they concern the whole load.

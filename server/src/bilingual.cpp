@@ -1,7 +1,5 @@
 #include "tongwen/bilingual.h"
 
-#include <Poco/File.h>
-
 #include <algorithm>
 #include <cmath>
 #include <deque>
@@ -10,11 +8,11 @@
 #include <unordered_set>
 
 #include "db_pool.h"
-#include "glossary.h"
 #include "highlight.h"
 #include "query_parser.h"
 #include "tongwen/alignment.h"
 #include "tongwen/errors.h"
+#include "tongwen/glossary.h"
 #include "tongwen/schema.h"
 #include "tongwen/text.h"
 #include "tongwen/util.h"
@@ -179,12 +177,11 @@ struct BilingualService::Impl {
   SearchService& search;
   Settings settings;
   DatabasePool pool;
-  std::unique_ptr<Glossary> glossary;
+  std::shared_ptr<const Glossary> glossary;  // one per process (Glossary::configured)
 
   Impl(SearchService& s, const std::string& dir, const Settings& st)
       : search(s), settings(st), pool(dir, st.server.reopen_seconds) {
-    if (!st.search.glossary.empty() && Poco::File(st.search.glossary).exists())
-      glossary = std::make_unique<Glossary>(Glossary::load(st.search.glossary));
+    glossary = Glossary::configured(st);
   }
 
   // A document, its partner in the given id (or the preferred one) and their alignment.

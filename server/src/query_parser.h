@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "glossary.h"
+#include "tongwen/glossary.h"
 #include "tongwen/search.h"
 #include "tongwen/terms.h"
 

@@ -1,7 +1,5 @@
 #include "tongwen/search.h"
 
-#include <Poco/File.h>
-
 #include <xapian.h>
 #include <algorithm>
 #include <chrono>
@@ -9,10 +7,10 @@
 
 #include "db_pool.h"
 #include "facet_spy.h"
-#include "glossary.h"
 #include "highlight.h"
 #include "query_parser.h"
 #include "tongwen/errors.h"
+#include "tongwen/glossary.h"
 #include "tongwen/schema.h"
 #include "tongwen/terms.h"
 
@@ -33,11 +31,10 @@ using Handle = DbHandle;
 struct SearchService::Impl {
   Settings settings;
   DatabasePool pool;
-  std::unique_ptr<Glossary> glossary;
+  std::shared_ptr<const Glossary> glossary;  // one per process (Glossary::configured)
 
   Impl(const std::string& dir, const Settings& s) : settings(s), pool(dir, s.server.reopen_seconds) {
-    if (!s.search.glossary.empty() && Poco::File(s.search.glossary).exists())
-      glossary = std::make_unique<Glossary>(Glossary::load(s.search.glossary));
+    glossary = Glossary::configured(s);
   }
 
   template <class F>

@@ -30,6 +30,17 @@ BOOST_AUTO_TEST_CASE(usage_and_configuration_errors_exit_2) {
   BOOST_TEST(r.exit_code == 2);
   BOOST_TEST(r.err.find("unknown setting \"no.such.key\"") != std::string::npos, r.err);
   TempDir dir;
+  // A glossary configured but missing stops every command that would use it, naming the key.
+  for (const char* command : {"search", "ingest"}) {
+    const std::string target =
+        command == std::string("search") ? std::string("innovation") : tongwen::test::corpus_dir();
+    r = run_tongwen(
+        {"--data", dir.path(), "--set", "search.glossary=" + (dir / "no-such.tsv"), command, target});
+    BOOST_TEST(r.exit_code == 2, command << ": " << r.err);
+    BOOST_TEST(
+        r.err.find("search.glossary = " + (dir / "no-such.tsv") + ": no such file") != std::string::npos,
+        r.err);
+  }
   r = run_tongwen({"search", "--data", dir.path(), "\"unclosed"});
   BOOST_TEST(r.exit_code == 2);
   BOOST_TEST(r.err.find("unclosed quote") != std::string::npos, r.err);

@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "tongwen/alignment.h"
+#include "tongwen/glossary.h"
 #include "tongwen/model.h"
 
 namespace tongwen {
@@ -73,9 +74,8 @@ inline constexpr double kMinStatsPairs = 50;
 // an alignment when one side has the English and the other the Chinese.
 class Lexicon {
  public:
-  // Throws EnvironmentError("io") when the file cannot be read, UserError("malformed") naming the
-  // line when a line lacks a tab. Blank lines and lines starting with # are skipped.
-  static Lexicon load(const std::string& path);
+  // The glossary's entries: the first term of each is English, the others its Chinese forms.
+  static Lexicon from(const Glossary& glossary);
   void add(std::string_view english, std::string_view chinese);
   std::size_t size() const { return entries_.size(); }
   struct Entry {
@@ -184,11 +184,8 @@ std::optional<Alignment> stored_alignment(const Xapian::Database& db, const std:
 // members that left); no document is read.
 void align_groups(IndexWriter& writer, const std::set<std::string>& groups);
 
-// Glossary used by align_groups (the hook has no Settings). Default: $TONGWEN_GLOSSARY, else
-// config/glossary.tsv relative to the working directory (the default of search.glossary); a
-// missing file means no glossary. Set it from Settings::search.glossary where they are known.
-void set_alignment_glossary(const std::string& path);
-// The glossary at that path, loaded once per path (nullptr when the file does not exist).
-std::shared_ptr<const Lexicon> alignment_glossary();
+// The aligner's form of a glossary (Glossary::configured), built once per glossary and shared;
+// nullptr for no glossary. align_groups takes the glossary of its IndexWriter.
+std::shared_ptr<const Lexicon> alignment_lexicon(const std::shared_ptr<const Glossary>& glossary);
 
 }  // namespace tongwen

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "tongwen/glossary.h"
 #include "tongwen/model.h"
 #include "tongwen/terms.h"
 
@@ -63,6 +64,9 @@ class IndexWriter {
   void set_commit_hook(CommitHook hook) { hook_ = std::move(hook); }
   const std::set<std::string>& touched_groups() const { return touched_; }
   Xapian::doccount doc_count() const { return db_.get_doccount(); }
+  // The glossary the commit hook's aligner anchors on (Glossary::configured(settings)); none by default.
+  void set_glossary(std::shared_ptr<const Glossary> g) { glossary_ = std::move(g); }
+  const std::shared_ptr<const Glossary>& glossary() const { return glossary_; }
   Xapian::WritableDatabase& database() { return db_; }
 
  private:
@@ -71,7 +75,8 @@ class IndexWriter {
       display_traditional_;        // facet display keys seen: is the stored form Traditional?
   std::set<std::string> touched_;  // translation groups changed since the last commit
   CommitHook hook_;
-  bool atomic_ = false;  // inside a Xapian transaction opened by begin_atomic()
+  bool atomic_ = false;
+  std::shared_ptr<const Glossary> glossary_;  // inside a Xapian transaction opened by begin_atomic()
 };
 
 }  // namespace tongwen

@@ -1,8 +1,13 @@
-#include "glossary.h"
+#include "tongwen/glossary.h"
 
 #include <algorithm>
 #include <fstream>
+#include <map>
+#include <mutex>
 
+#include <Poco/File.h>
+
+#include "tongwen/config.h"
 #include "tongwen/errors.h"
 #include "tongwen/text.h"
 #include "tongwen/util.h"
@@ -40,6 +45,22 @@ std::size_t word_count(std::string_view s) {
 }
 
 }  // namespace
+
+std::shared_ptr<const Glossary> Glossary::configured(const Settings& settings) {
+  const std::string& path = settings.search.glossary;
+  if (path.empty()) return nullptr;
+  static std::mutex mu;
+  static std::map<std::string, std::shared_ptr<const Glossary>> loaded;
+  std::lock_guard<std::mutex> lock(mu);
+  if (auto it = loaded.find(path); it != loaded.end()) return it->second;
+  if (!Poco::File(path).exists()) {
+    if (path == Settings{}.search.glossary) return nullptr;  // the default, not shipped here
+    throw UserError("config", "search.glossary = " + path + ": no such file");
+  }
+  auto g = std::make_shared<const Glossary>(load(path));
+  loaded.emplace(path, g);
+  return g;
+}
 
 Glossary Glossary::load(const std::string& path) {
   std::ifstream in(path);
