@@ -154,13 +154,9 @@ int main(int argc, char** argv) {
   } catch (const UsageError& e) {
     std::cerr << "tongwen: " << e.what() << "\n";
     return kUsage;
-  } catch (const UserError& e) {
+  } catch (const Error& e) {  // the one error table (core errors.h) gives the exit code
     std::cerr << "tongwen: " << e.what() << "\n";
-    return e.code() == "config" || e.code() == "bad_query" || e.code() == "bad_parameter" ? kUsage
-                                                                                          : kInputsFailed;
-  } catch (const EnvironmentError& e) {
-    std::cerr << "tongwen: " << e.what() << "\n";
-    return kEnvironment;
+    return error_code_of(e).exit_code;
   } catch (const Xapian::Error& e) {
     std::cerr << "tongwen: index error: " << e.get_description() << "\n";
     return kEnvironment;

@@ -65,7 +65,7 @@ class Reader {
   }
   bool done() const { return i_ == d_.size(); }
   [[noreturn]] static void fail() {
-    throw UserError("malformed", "stored alignment is truncated or corrupt");
+    throw EnvironmentError("corrupt_index", "stored alignment is truncated or corrupt");
   }
 
  private:
@@ -217,7 +217,8 @@ Alignment unserialise_alignment(std::string_view data) {
   Reader r(data);
   if (r.byte() != 'A') Reader::fail();
   if (r.byte() != kFormatVersion)
-    throw UserError("malformed", "stored alignment has an unknown format version: rebuild the index");
+    throw EnvironmentError("corrupt_index",
+                           "stored alignment has an unknown format version: rebuild the index");
   Alignment a;
   a.source_id = r.str();
   a.target_id = r.str();

@@ -129,7 +129,7 @@ void maybe_learn_translations(IndexWriter& writer, StatsCache& stats) {
     Alignment a;
     try {
       a = unserialise_alignment(writer.get_metadata(k));
-    } catch (const UserError&) {
+    } catch (const EnvironmentError&) {  // corrupt_index: a damaged alignment is skipped
       continue;
     }
     if (a.method != "anchors" || !is_zh_en(a.source_lang, a.target_lang)) continue;

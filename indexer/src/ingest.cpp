@@ -351,7 +351,7 @@ class Pipeline {
     rec.inputs = inputs_fingerprint(in, options_, buffer);
     try {
       job.previous = SourceRecord::from_json(records.get(source_record_key(in.absolute)));
-    } catch (const UserError&) {
+    } catch (const EnvironmentError&) {
       job.previous = SourceRecord{};  // a damaged record: convert again, which rewrites it
     } catch (const Xapian::Error& e) {
       return fail_with("index", in.path + ": cannot read its load record: " + e.get_description());
@@ -861,7 +861,7 @@ IngestSummary ingest(const Settings& settings, const IngestOptions& options, con
       SourceRecord r;
       try {
         r = SourceRecord::from_json(db->get_metadata(key));
-      } catch (const UserError&) {
+      } catch (const EnvironmentError&) {
         continue;
       }
       struct stat st {};

@@ -56,7 +56,8 @@ SourceRecord SourceRecord::from_json(const std::string& s) {
         r.ids.push_back(a->getElement<std::string>(static_cast<unsigned>(i)));
     }
   } catch (const Poco::Exception& e) {
-    throw UserError("index", "a load record in the index is damaged (" + e.displayText() + ")");
+    throw EnvironmentError("corrupt_index",
+                           "a load record in the index is damaged (" + e.displayText() + ")");
   }
   return r;
 }

@@ -23,7 +23,7 @@ struct SourceRecord {
 
   bool empty() const { return sha256.empty(); }
   std::string to_json() const;
-  // An empty record for "" (no record); throws UserError("index") for a damaged one.
+  // An empty record for "" (no record); throws EnvironmentError("corrupt_index") for a damaged one.
   static SourceRecord from_json(const std::string& s);
 };
 

@@ -33,23 +33,6 @@ extern const char* const kWebPage;  // web_page.cpp, generated from web/index.ht
 
 namespace {
 
-// The one error-to-HTTP table.
-HTTPResponse::HTTPStatus status_for(const Error& e, bool user) {
-  const std::string& c = e.code();
-  if (c == "not_found") return HTTPResponse::HTTP_NOT_FOUND;
-  if (c == "method_not_allowed") return HTTPResponse::HTTP_METHOD_NOT_ALLOWED;
-  if (c == "unauthorized") return HTTPResponse::HTTP_UNAUTHORIZED;
-  if (c == "forbidden") return HTTPResponse::HTTP_FORBIDDEN;
-  if (c == "too_large") return HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE;
-  if (c == "locked" || c == "index_busy" || c == "writes_disabled")
-    return HTTPResponse::HTTP_SERVICE_UNAVAILABLE;
-  if (user) {
-    if (c == "bad_query" || c == "bad_parameter" || c == "bad_request") return HTTPResponse::HTTP_BAD_REQUEST;
-    return HTTPResponse::HTTP_UNPROCESSABLE_ENTITY;  // a converter refused the uploaded file
-  }
-  return HTTPResponse::HTTP_INTERNAL_SERVER_ERROR;
-}
-
 void send_error(HTTPServerResponse& resp, HTTPResponse::HTTPStatus status, const std::string& code,
                 const std::string& message) {
   if (resp.sent()) return;
@@ -97,10 +80,9 @@ class Handler : public Poco::Net::HTTPRequestHandler {
         resp.send();
       else
         resp.send() << r.body;
-    } catch (const UserError& e) {
-      send_error(resp, status_for(e, true), e.code(), e.what());
-    } catch (const EnvironmentError& e) {
-      send_error(resp, status_for(e, false), e.code(), e.what());
+    } catch (const Error& e) {  // the one error table (core errors.h) gives the status
+      send_error(resp, static_cast<HTTPResponse::HTTPStatus>(error_code_of(e).http_status), e.code(),
+                 e.what());
     } catch (const Xapian::Error& e) {
       send_error(resp, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "index", e.get_description());
     } catch (const Poco::Exception& e) {

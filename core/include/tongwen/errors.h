@@ -8,6 +8,8 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace tongwen {
 
@@ -48,5 +50,26 @@ class ConvertError : public UserError {
   std::string path_;
   std::string detail_;
 };
+
+// The one error table: every code thrown or reported anywhere in Tongwen, with what each boundary
+// makes of it (the HTTP status, the CLI's exit code). Both boundaries read it; a code missing
+// from it fails test_core (which scans the sources for codes), and README's error table is
+// checked against it.
+enum class ErrorFamily { user, environment };
+
+struct ErrorCode {
+  std::string_view code;
+  ErrorFamily family;
+  int http_status;  // the status of an HTTP answer carrying this error
+  int exit_code;    // 1 some inputs failed, 2 usage or configuration, 3 environment
+  std::string_view meaning;
+};
+
+const std::vector<ErrorCode>& error_codes();
+// nullptr for a code not in the table.
+const ErrorCode* find_error_code(std::string_view code);
+// The table's entry for e's code; for a code missing from the table (a bug the test catches),
+// the entry of `internal` (environment) or `malformed` (user) by e's class.
+const ErrorCode& error_code_of(const Error& e);
 
 }  // namespace tongwen
