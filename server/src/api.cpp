@@ -6,6 +6,7 @@
 
 #include "tongwen/errors.h"
 #include "tongwen/json.h"
+#include "tongwen/schema.h"
 #include "tongwen/text.h"
 
 namespace tongwen {
@@ -186,6 +187,25 @@ Object::Ptr document_json(const Document& d, const std::vector<Document>& transl
   return o;
 }
 
+// The query and filters shared by /api/search and a search-scoped /api/facets/{field}.
+SearchRequest search_request(const Params& p) {
+  SearchRequest sr;
+  sr.q = param(p, "q");
+  for (const char* f : {"speaker", "topic", "event", "lang", "type", "year"}) {
+    auto v = params(p, f);
+    if (!v.empty()) sr.filters[f] = v;
+  }
+  sr.from = param(p, "from");
+  sr.to = param(p, "to");
+  std::string expand = param(p, "expand");
+  if (!expand.empty()) {
+    if (expand != "0" && expand != "1" && expand != "true" && expand != "false")
+      throw UserError("bad_parameter", "expand must be 0 or 1, got \"" + expand + "\"");
+    sr.expand = expand == "1" || expand == "true";
+  }
+  return sr;
+}
+
 }  // namespace
 
 bool route_read(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::vector<std::string>& parts,
@@ -207,34 +227,47 @@ bool route_read(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::v
   if (parts.size() == 2 && parts[1] == "search") {
     require_get(req);
     check_params(p, {"q", "speaker", "topic", "event", "lang", "type", "year", "from", "to", "page", "size",
-                     "sort", "expand", "facets"});
-    SearchRequest sr;
-    sr.q = param(p, "q");
-    for (const char* f : {"speaker", "topic", "event", "lang", "type", "year"}) {
-      auto v = params(p, f);
-      if (!v.empty()) sr.filters[f] = v;
-    }
-    sr.from = param(p, "from");
-    sr.to = param(p, "to");
+                     "sort", "expand", "facets", "facet_limit"});
+    SearchRequest sr = search_request(p);
     sr.page = int_param(p, "page", 1, 1, 100000);
     sr.size = int_param(p, "size", s.page_size, 0, s.max_page_size);
     sr.sort = param(p, "sort", "relevance");
-    std::string expand = param(p, "expand");
-    if (!expand.empty()) {
-      if (expand != "0" && expand != "1" && expand != "true" && expand != "false")
-        throw UserError("bad_parameter", "expand must be 0 or 1, got \"" + expand + "\"");
-      sr.expand = expand == "1" || expand == "true";
-    }
     std::string facets = param(p, "facets", "1");
     if (facets != "0" && facets != "1") throw UserError("bad_parameter", "facets must be 0 or 1");
     sr.facets = facets == "1";
+    sr.facet_limit = int_param(p, "facet_limit", 0, 0, 10000);
     out = json_response(search_result_json(ctx.search->search(sr)));
     return true;
   }
   if (parts.size() == 3 && parts[1] == "facets") {
     require_get(req);
-    check_params(p, {"prefix", "limit"});
-    auto values = ctx.search->facet_values(parts[2], param(p, "prefix"), int_param(p, "limit", 20, 1, 10000));
+    check_params(p, {"prefix", "limit", "q", "speaker", "topic", "event", "lang", "type", "year", "from",
+                     "to", "expand"});
+    int limit = int_param(p, "limit", 20, 1, 10000);
+    std::vector<FacetCount> values;
+    bool scoped = false;
+    for (const char* k : {"q", "speaker", "topic", "event", "lang", "type", "year", "from", "to"})
+      scoped = scoped || !param(p, k).empty();
+    if (!scoped) {
+      values = ctx.search->facet_values(parts[2], param(p, "prefix"), limit);
+    } else {
+      // Counted over the documents of a search (what the page's "show more" lists): the facet's
+      // own selection is left out of its counts, as in /api/search.
+      if (!schema::find_field(parts[2]) || schema::find_field(parts[2])->facet == schema::FacetKind::None)
+        throw UserError("bad_parameter", "unknown facet \"" + parts[2] +
+                                             "\" (known: speaker, topic, event, year, lang, type)");
+      SearchRequest sr = search_request(p);
+      sr.size = 0;
+      sr.facet_limit = 10000;
+      std::string key_prefix = schema::facet_key(param(p, "prefix"));
+      for (auto& [name, counts] : ctx.search->search(sr).facets) {
+        if (name != parts[2]) continue;
+        for (auto& c : counts) {
+          if (static_cast<int>(values.size()) >= limit) break;
+          if (c.key.compare(0, key_prefix.size(), key_prefix) == 0) values.push_back(c);
+        }
+      }
+    }
     Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     o->set("field", parts[2]);
     Array::Ptr a = new Array;
@@ -242,6 +275,7 @@ bool route_read(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::v
       Object::Ptr vo = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
       vo->set("value", v.value);
       vo->set("count", static_cast<Poco::UInt64>(v.count));
+      if (v.selected) vo->set("selected", true);
       a->add(vo);
     }
     o->set("values", a);

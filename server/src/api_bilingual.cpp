@@ -2,6 +2,8 @@
 // GET /api/export/tmx.
 #include <Poco/JSON/Array.h>
 
+#include <cctype>
+
 #include "api.h"
 #include "tongwen/bilingual.h"
 #include "tongwen/errors.h"
@@ -50,6 +52,37 @@ ConcordanceRequest concordance_request(ApiContext& ctx, const Params& p) {
 void require_get(const Poco::Net::HTTPServerRequest& req) {
   if (req.getMethod() != "GET" && req.getMethod() != "HEAD")
     throw UserError("method_not_allowed", req.getMethod() + " is not allowed here; use GET");
+}
+
+// The TMX file is named after what it holds: "DOC_WITH.tmx" or "concordance_QUERY.tmx". An ASCII
+// fallback name (anything else becomes "_") and the exact UTF-8 name (RFC 6266 / RFC 5987).
+std::string tmx_disposition(const std::string& what) {
+  std::string ascii, utf8;
+  bool gap = false;
+  for (unsigned char c : what) {
+    bool plain = std::isalnum(c) || c == '-' || c == '.';
+    if (c >= 0x80 || c == ' ' || !plain) {
+      if (!gap && !ascii.empty()) ascii.push_back('_');
+      gap = true;
+    } else {
+      ascii.push_back(static_cast<char>(c));
+      gap = false;
+    }
+    if (c == ' ') {
+      utf8 += "_";
+    } else if (plain || c == '_') {
+      utf8.push_back(static_cast<char>(c));
+    } else {
+      static const char* hex = "0123456789ABCDEF";
+      utf8 += '%';
+      utf8 += hex[c >> 4];
+      utf8 += hex[c & 15];
+    }
+  }
+  while (!ascii.empty() && ascii.back() == '_') ascii.pop_back();
+  if (ascii.size() > 120) ascii.resize(120);
+  if (ascii.empty()) ascii = "aligned";
+  return "attachment; filename=\"" + ascii + ".tmx\"; filename*=UTF-8''" + utf8 + ".tmx";
 }
 
 }  // namespace
@@ -135,8 +168,8 @@ bool route_bilingual(ApiContext& ctx, Poco::Net::HTTPServerRequest& req,
     out.status = 200;
     out.content_type = "application/x-tmx+xml; charset=utf-8";
     out.body = ctx.bilingual->export_tmx(t);
-    out.headers["Content-Disposition"] =
-        std::string("attachment; filename=\"") + (t.doc.empty() ? "concordance" : "aligned") + ".tmx\"";
+    out.headers["Content-Disposition"] = tmx_disposition(
+        t.doc.empty() ? "concordance " + param(p, "q") : t.doc + (t.with.empty() ? "" : " " + t.with));
     return true;
   }
   return false;

@@ -126,6 +126,7 @@ SearchResult SearchService::search(const SearchRequest& req) {
     filters.push_back(std::move(flt));
   }
   bool expand = req.expand.value_or(s.expand);
+  const int facet_limit = req.facet_limit > 0 ? req.facet_limit : s.facet_limit;
 
   return impl_->with_handle([&](Handle& h) {
     SearchResult result;
@@ -179,7 +180,7 @@ SearchResult SearchService::search(const SearchRequest& req) {
 
     std::map<const schema::Field*, std::vector<FacetCount>> facet_out;
     for (std::size_t i = 0; i < main_fields.size(); ++i)
-      facet_out[main_fields[i]] = top_values(h.db, *main_fields[i], spy.counts(i), {}, s.facet_limit);
+      facet_out[main_fields[i]] = top_values(h.db, *main_fields[i], spy.counts(i), {}, facet_limit);
     // A facet with a selection is counted without its own selection (multi-select navigation).
     if (req.facets) {
       for (const auto& flt : filters) {
@@ -188,7 +189,7 @@ SearchResult SearchService::search(const SearchRequest& req) {
         FacetSpy one({{*flt.field->slot, flt.field->facet != schema::FacetKind::Single}});
         e.add_matchspy(&one);
         e.get_mset(0, 0, all);
-        facet_out[flt.field] = top_values(h.db, *flt.field, one.counts(0), flt.keys, s.facet_limit);
+        facet_out[flt.field] = top_values(h.db, *flt.field, one.counts(0), flt.keys, facet_limit);
       }
       for (const auto* f : facet_fields) result.facets.emplace_back(std::string(f->name), facet_out[f]);
     }

@@ -195,7 +195,32 @@ BOOST_AUTO_TEST_CASE(the_web_page_is_served_at_the_root) {
   auto r = server().get("/");
   BOOST_TEST(r.status == 200);
   BOOST_TEST(r.content_type == "text/html; charset=utf-8");
-  BOOST_TEST(r.body.find("/api/search") != std::string::npos);
+  BOOST_TEST(r.body.find("/app.js") != std::string::npos);
+  auto js = server().get("/app.js");
+  BOOST_TEST(js.status == 200);
+  BOOST_TEST(js.content_type == "text/javascript; charset=utf-8");
+  BOOST_TEST(js.body.find("/api/search") != std::string::npos);
+  auto css = server().get("/app.css");
+  BOOST_TEST(css.status == 200);
+  BOOST_TEST(css.content_type == "text/css; charset=utf-8");
+  BOOST_TEST(server().get("/app.jsx").status == 404);
+}
+
+BOOST_AUTO_TEST_CASE(facet_values_can_be_counted_over_a_search) {
+  // What the page's "show all" lists: every value, counted over the query's documents.
+  auto all = server().get("/api/search?q=innovation&size=0&facet_limit=1000");
+  auto scoped = server().get("/api/facets/speaker?q=innovation&limit=1000");
+  BOOST_TEST(scoped.status == 200);
+  auto want = all.json->getObject("facets")->getArray("speaker");
+  auto got = scoped.json->getArray("values");
+  BOOST_REQUIRE_EQUAL(got->size(), want->size());
+  for (unsigned i = 0; i < got->size(); ++i) {
+    BOOST_TEST(got->getObject(i)->getValue<std::string>("value") ==
+               want->getObject(i)->getValue<std::string>("value"));
+    BOOST_TEST(got->getObject(i)->getValue<int>("count") == want->getObject(i)->getValue<int>("count"));
+  }
+  auto top = server().get("/api/search?q=innovation&size=0");
+  BOOST_TEST(top.json->getObject("facets")->getArray("speaker")->size() <= 10u);
 }
 
 BOOST_AUTO_TEST_CASE(a_second_server_on_the_same_port_fails_instead_of_sharing_it) {

@@ -24,6 +24,7 @@ struct SearchRequest {
   std::string sort = "relevance";  // relevance | date (newest first) | date-asc
   std::optional<bool> expand;      // cross-language glossary expansion (default from settings)
   bool facets = true;
+  int facet_limit = 0;   // values per facet; 0 = search.facet_limit
   bool snippets = true;  // false: hits carry metadata only (cheaper for listing ids)
 };
 
