@@ -47,7 +47,10 @@ std::string clean(std::string s) {
 }
 
 void print_tsv(const Alignment& a, const Document& src, const Document& tgt) {
-  std::cout << "# " << a.source_id << " -> " << a.target_id << " (" << a.method << ")\n";
+  std::ostringstream low;
+  low << std::fixed << std::setprecision(1) << 100 * low_confidence_share(a);
+  std::cout << "# " << a.source_id << " -> " << a.target_id << " (" << a.method << "; " << low.str()
+            << "% of links below confidence " << kLowConfidence << ")\n";
   auto side = [](const std::vector<int>& ids, const std::vector<SentenceRef>& refs, const Document& d) {
     std::string out;
     for (int k : ids) {
@@ -67,7 +70,14 @@ void print_tsv(const Alignment& a, const Document& src, const Document& tgt) {
 struct Aligned {
   Alignment alignment;
   Document source, target;
+  std::string lexicon;  // which lexicon the alignment used (ArchiveModels::lexicon_label)
 };
+
+Poco::JSON::Object::Ptr aligned_json(const Aligned& r) {
+  Poco::JSON::Object::Ptr o = alignment_to_object(r.alignment, &r.source, &r.target);
+  o->set("lexicon", r.lexicon);
+  return o;
+}
 
 // Pairs the documents of two files: one each, or by translation group.
 std::vector<std::pair<Document, Document>> pair_files(std::vector<Document> a, std::vector<Document> b,
@@ -106,6 +116,19 @@ int cmd_align(const Global& g, const std::vector<std::string>& argv) {
   const std::string& A = a.positional[0];
   const std::string& B = a.positional[1];
 
+  // The archive's models, whenever there is an index (--data or the default data folder).
+  bool have_index = Poco::File(s.index_dir()).exists();
+  Xapian::Database db;
+  ArchiveModels models;
+  if (have_index) {
+    try {
+      db = Xapian::Database(s.index_dir());
+      models = ArchiveModels::read(db);
+    } catch (const Xapian::Error& e) {
+      throw EnvironmentError("index", "cannot open index " + s.index_dir() + ": " + e.get_description());
+    }
+  }
+
   std::vector<Aligned> results;
   bool files =
       Poco::File(A).exists() && Poco::File(B).exists() && Poco::File(A).isFile() && Poco::File(B).isFile();
@@ -114,22 +137,16 @@ int cmd_align(const Global& g, const std::vector<std::string>& argv) {
     opt.limits = ConvertLimits::from(s);
     auto pairs = pair_files(convert_file(A, opt).documents, convert_file(B, opt).documents, A, B);
     for (auto& [src, tgt] : pairs) {
-      AlignOptions ao;
+      AlignOptions ao = models.options(src, tgt, glossary.get());
       ao.ignore_anchors = a.has("text");
-      ao.lexicon = glossary.get();
-      results.push_back(Aligned{align_documents(src, tgt, ao), std::move(src), std::move(tgt)});
+      std::string lexicon = models.lexicon_label(src, tgt);
+      results.push_back(Aligned{align_documents(src, tgt, ao), std::move(src), std::move(tgt), lexicon});
     }
   } else {
-    if (!Poco::File(s.index_dir()).exists())
+    if (!have_index)
       throw UserError("not_found", "\"" + A + "\" and \"" + B +
                                        "\" are not both files, and there is no index at " + s.index_dir() +
                                        " to look them up as document ids");
-    Xapian::Database db;
-    try {
-      db = Xapian::Database(s.index_dir());
-    } catch (const Xapian::Error& e) {
-      throw EnvironmentError("index", "cannot open index " + s.index_dir() + ": " + e.get_description());
-    }
     auto load = [&](const std::string& id) {
       std::string term = std::string(schema::PREFIX_ID) + id;
       auto it = db.postlist_begin(term);
@@ -140,34 +157,29 @@ int cmd_align(const Global& g, const std::vector<std::string>& argv) {
     Document src = load(A), tgt = load(B);
     std::optional<Alignment> stored = a.has("text") ? std::nullopt : stored_alignment(db, A, B);
     Alignment al;
+    std::string lexicon = models.lexicon_label(src, tgt);
     if (stored) {
       al = *stored;
+      lexicon = "stored at ingest";
     } else {
-      AlignOptions ao;
+      AlignOptions ao = models.options(src, tgt, glossary.get());
       ao.ignore_anchors = a.has("text");
-      ao.lexicon = glossary.get();
-      bool swapped = false;
-      std::string key = LengthStats::key(src.lang, tgt.lang, &swapped);
-      LengthStats stats = LengthStats::parse(db.get_metadata(key));
-      if (swapped) stats = stats.swapped();
-      ao.stats = &stats;
-      TranslationTable table =
-          TranslationTable::parse(db.get_metadata(translation_table_key(src.lang, tgt.lang)));
-      ao.translations = &table;
       al = align_documents(src, tgt, ao);
     }
-    results.push_back(Aligned{std::move(al), std::move(src), std::move(tgt)});
+    results.push_back(Aligned{std::move(al), std::move(src), std::move(tgt), lexicon});
+  }
+  for (const auto& r : results) {
+    std::cerr << "lexicon: " << r.lexicon;
+    if (results.size() > 1) std::cerr << " (" << r.source.id << " -> " << r.target.id << ")";
+    std::cerr << "\n";
   }
 
   if (a.has("json")) {
     if (results.size() == 1) {
-      std::cout << json_text(
-                       alignment_to_object(results[0].alignment, &results[0].source, &results[0].target),
-                       true)
-                << "\n";
+      std::cout << json_text(aligned_json(results[0]), true) << "\n";
     } else {
       Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
-      for (const auto& r : results) arr->add(alignment_to_object(r.alignment, &r.source, &r.target));
+      for (const auto& r : results) arr->add(aligned_json(r));
       std::cout << json_text(arr, true) << "\n";
     }
   } else {

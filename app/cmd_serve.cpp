@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli.h"
+#include "index_align_service.h"
 #include "index_write_service.h"
 #include "tongwen/http_server.h"
 #include "tongwen/search.h"
@@ -34,7 +35,8 @@ Binds 127.0.0.1:8080 unless configured otherwise (server.host, server.port, TONG
 
   SearchService search(s.index_dir(), s);
   IndexWriteService writer(s);
-  HttpServer server(search, &writer, s);
+  IndexAlignService aligner(s);
+  HttpServer server(search, &writer, s, &aligner);
   server.start();
   std::cout << "tongwen: serving " << search.stats().documents << " documents from " << s.index_dir()
             << " on " << server.url() << "/"

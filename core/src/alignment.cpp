@@ -264,11 +264,19 @@ Poco::JSON::Object::Ptr alignment_to_object(const Alignment& a, const Document* 
   o->set("target_sentences", sentences_json(a.target_sentences, target));
   o->set("paragraph_links", links_json(a.paragraph_links));
   o->set("sentence_links", links_json(a.sentence_links));
+  o->set("low_confidence", low_confidence_share(a));
   return o;
 }
 
 std::string to_json(const Alignment& a, const Document* source, const Document* target, bool pretty) {
   return json_text(alignment_to_object(a, source, target), pretty);
+}
+
+double low_confidence_share(const Alignment& a) {
+  if (a.sentence_links.empty()) return 0;
+  std::size_t low = 0;
+  for (const auto& l : a.sentence_links) low += l.confidence < kLowConfidence;
+  return static_cast<double>(low) / static_cast<double>(a.sentence_links.size());
 }
 
 }  // namespace tongwen

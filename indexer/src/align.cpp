@@ -589,6 +589,7 @@ Prepared prepare(const Document& source, const Document& target, const AlignOpti
     fill(du_t, p.tgt);
   }
   p.model = pair_model(source, target, p.src, p.tgt, du_s.chinese, du_t.chinese, options.stats);
+  if (options.translations) p.model.lex_chance = options.translations->chance_prior();
   return p;
 }
 

@@ -31,9 +31,10 @@ struct Params {
   double weak_merge = 0.0, weak_cut = 0.5;  // English weak breaks: merging free, cutting not
   double m_num = 2.0, m_lat = 2.0, m_term = 1.5, m_punct = 0.7;  // shared anchor bonus
   double x_num = 1.0, x_lat = 0.7, x_term = 0.0, x_punct = 0.3;  // unmatched anchor penalty
-  double s2_scale = 2.0;  // length variance scale: lexical evidence does the fine work
-  double w_lex = 1.5;     // weight of learned-lexicon similarity
-  double chance = 3.0;    // multiple of the chance similarity level subtracted per unit pair
+  double s2_scale = 2.0;      // length variance scale: lexical evidence does the fine work
+  double w_lex = 1.5;         // weight of learned-lexicon similarity
+  double chance = 3.0;        // multiple of the chance similarity level subtracted per unit pair
+  double chance_pairs = 200;  // unit pairs at which a document's own chance estimate weighs half
 };
 const Params& prm() {
   static const Params p;
@@ -139,7 +140,17 @@ class Dp {
         mass_sum += mass(i, static_cast<std::size_t>(j));
       }
     }
-    double rho = mass_sum > 0 ? prm().chance * sim_sum / mass_sum : 0;
+    // A document's own estimate is blended with the archive-wide one by the number of pairs it
+    // rests on: with one unit per side, the only pair is the true one, and its own estimate would
+    // take the whole of its similarity away (and three times over).
+    double own = mass_sum > 0 ? sim_sum / mass_sum : 0;
+    double level = own;
+    if (m_.lex_chance > 0) {
+      double n = static_cast<double>(raw.size());
+      double w = n / (n + prm().chance_pairs);
+      level = w * own + (1 - w) * m_.lex_chance;
+    }
+    double rho = prm().chance * level;
     std::size_t k = 0;
     for (int r = 0; r < rows; ++r) {
       int jlo = ranges[static_cast<std::size_t>(2 * r)], jhi = ranges[static_cast<std::size_t>(2 * r + 1)];

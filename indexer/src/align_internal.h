@@ -60,7 +60,8 @@ struct Side {
 // Oriented source -> target: target length ~ N(c * source length, s2 * mean length).
 struct LengthModel {
   double c = 1.0, s2 = 6.8;
-  LengthModel inverse() const { return {1.0 / c, s2 / (c * c * c)}; }
+  double lex_chance = 0;  // TranslationTable::chance_prior() of the table in use (0: none)
+  LengthModel inverse() const { return {1.0 / c, s2 / (c * c * c), lex_chance}; }
 };
 
 struct DpLink {

@@ -129,13 +129,58 @@ TranslationTable TranslationTable::learn(const std::vector<std::pair<std::string
       ++t.entries_;
     }
   }
+  t.chance_prior_ = t.measure_chance(pairs);
   return t;
 }
 
+// The similarity statistic of the aligner's chance level (align_dp.cpp), over pairs of segments
+// up to 8 apart in the training list: consecutive segments mostly come from one document, as the
+// units in an alignment's search band do.
+double TranslationTable::measure_chance(const std::vector<std::pair<std::string, std::string>>& pairs) const {
+  if (empty() || pairs.empty()) return 0;
+  constexpr long kReach = 8;
+  const std::size_t samples = std::min<std::size_t>(pairs.size(), 2000);
+  const std::size_t stride = pairs.size() / samples;
+  std::vector<std::map<int, float>> zh(pairs.size());
+  std::vector<std::vector<int>> en(pairs.size());
+  std::vector<bool> done(pairs.size(), false);
+  auto prepare = [&](std::size_t k) {
+    if (done[k]) return;
+    done[k] = true;
+    for (const auto& tok : chinese_tokens(pairs[k].first))
+      if (const auto* list = translations(tok))
+        for (const auto& [e, w] : *list) zh[k][e] = std::max(zh[k][e], w);
+    for (const auto& stem : english_tokens(pairs[k].second))
+      if (int id = english_id(stem); id >= 0) en[k].push_back(id);
+  };
+  double sim = 0, mass = 0;
+  for (std::size_t s = 0; s < samples; ++s) {
+    std::size_t i = s * stride;
+    prepare(i);
+    double m = 0;
+    for (const auto& [e, w] : zh[i]) m += static_cast<double>(w);
+    for (long d = -kReach; d <= kReach; ++d) {
+      long j = static_cast<long>(i) + d;
+      if (j < 0 || j >= static_cast<long>(pairs.size())) continue;
+      auto jj = static_cast<std::size_t>(j);
+      prepare(jj);
+      mass += m * static_cast<double>(en[jj].size());
+      for (int id : en[jj])
+        if (auto it = zh[i].find(id); it != zh[i].end()) sim += static_cast<double>(it->second);
+    }
+  }
+  return mass > 0 ? sim / mass : 0;
+}
+
 std::string TranslationTable::serialise() const {
-  // One line per Chinese token: token TAB stem SPACE weight TAB stem SPACE weight ...
+  // A first line "#chance VALUE" (no tab: older readers skip it), then one line per Chinese
+  // token: token TAB stem SPACE weight TAB stem SPACE weight ...
   std::string out;
   char buf[32];
+  if (chance_prior_ > 0) {
+    std::snprintf(buf, sizeof buf, "#chance %.6g\n", chance_prior_);
+    out += buf;
+  }
   for (const auto& [z, list] : table_) {
     out += z;
     for (const auto& [e, d] : list) {
@@ -154,6 +199,10 @@ TranslationTable TranslationTable::parse(std::string_view data) {
     auto nl = data.find('\n', p);
     std::string_view line = data.substr(p, nl == std::string_view::npos ? std::string_view::npos : nl - p);
     p = nl == std::string_view::npos ? data.size() : nl + 1;
+    if (line.substr(0, 8) == "#chance ") {
+      t.chance_prior_ = std::max(0.0, std::atof(std::string(line.substr(8)).c_str()));
+      continue;
+    }
     auto tab = line.find('\t');
     if (tab == std::string_view::npos || tab == 0) continue;
     std::vector<std::pair<int, float>> list;

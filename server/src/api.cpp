@@ -304,6 +304,7 @@ ApiResponse route(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const Poco
   ApiResponse out;
   if (route_write(ctx, req, parts, p, out)) return out;
   if (route_bilingual(ctx, req, parts, p, out)) return out;
+  if (route_align(ctx, req, parts, p, out)) return out;
   if (route_read(ctx, req, parts, p, out)) return out;
   throw UserError("not_found", "no such endpoint: " + req.getMethod() + " " + uri.getPath());
 }

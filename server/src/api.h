@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "tongwen/align_service.h"
 #include "tongwen/config.h"
 #include "tongwen/search.h"
 #include "tongwen/search_json.h"
@@ -18,11 +19,13 @@
 namespace tongwen {
 
 class BilingualService;
+struct ParallelView;
 
 struct ApiContext {
   SearchService* search = nullptr;
   BilingualService* bilingual = nullptr;
   WriteService* writer = nullptr;
+  AlignService* aligner = nullptr;
   Settings settings;
 };
 
@@ -58,7 +61,13 @@ bool route_write(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::
 bool route_bilingual(ApiContext& ctx, Poco::Net::HTTPServerRequest& req,
                      const std::vector<std::string>& parts, const Params& p, ApiResponse& out);
 
+// POST /api/align (api_align.cpp).
+bool route_align(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::vector<std::string>& parts,
+                 const Params& p, ApiResponse& out);
+
 // JSON forms shared by endpoints.
+// The parallel view: {source, target, method, [lexicon,] low_confidence, rows: [...]}.
+Poco::JSON::Object::Ptr parallel_json(const ParallelView& v);
 Poco::JSON::Object::Ptr snippet_json(const Snippet& s);
 // {field: [{value, count, selected?}]} in the given order.
 Poco::JSON::Object::Ptr facets_json(

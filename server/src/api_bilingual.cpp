@@ -1,5 +1,5 @@
 // The translator's endpoints: GET /api/documents/{id}/parallel?with=ID, GET /api/concordance,
-// GET /api/export/tmx.
+// GET /api/export/tmx (POST /api/align, two texts not in the index: api_align.cpp).
 #include <Poco/JSON/Array.h>
 
 #include <cctype>
@@ -87,28 +87,35 @@ std::string tmx_disposition(const std::string& what) {
 
 }  // namespace
 
+Object::Ptr parallel_json(const ParallelView& v) {
+  Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("source", doc_summary(v.source));
+  o->set("target", doc_summary(v.target));
+  o->set("method", v.method);
+  if (!v.lexicon.empty()) o->set("lexicon", v.lexicon);
+  o->set("low_confidence", v.low_confidence);
+  Array::Ptr rows = new Array;
+  for (const auto& r : v.rows) {
+    Object::Ptr ro = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    ro->set("source", strings(r.source));
+    ro->set("target", strings(r.target));
+    ro->set("type", r.type);
+    ro->set("confidence", r.confidence);
+    ro->set("source_paragraphs", ints(r.source_paragraphs));
+    ro->set("target_paragraphs", ints(r.target_paragraphs));
+    rows->add(ro);
+  }
+  o->set("rows", rows);
+  return o;
+}
+
 bool route_bilingual(ApiContext& ctx, Poco::Net::HTTPServerRequest& req,
                      const std::vector<std::string>& parts, const Params& p, ApiResponse& out) {
   if (parts.size() == 4 && parts[0] == "api" && parts[1] == "documents" && parts[3] == "parallel") {
     require_get(req);
     check_params(p, {"with"});
     ParallelView v = ctx.bilingual->parallel(parts[2], param(p, "with"));
-    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    o->set("source", doc_summary(v.source));
-    o->set("target", doc_summary(v.target));
-    o->set("method", v.method);
-    Array::Ptr rows = new Array;
-    for (const auto& r : v.rows) {
-      Object::Ptr ro = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-      ro->set("source", strings(r.source));
-      ro->set("target", strings(r.target));
-      ro->set("type", r.type);
-      ro->set("confidence", r.confidence);
-      ro->set("source_paragraphs", ints(r.source_paragraphs));
-      ro->set("target_paragraphs", ints(r.target_paragraphs));
-      rows->add(ro);
-    }
-    o->set("rows", rows);
+    Object::Ptr o = parallel_json(v);
     out = json_response(o);
     return true;
   }

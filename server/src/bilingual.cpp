@@ -215,6 +215,31 @@ BilingualService::BilingualService(SearchService& search, const std::string& ind
     : impl_(std::make_unique<Impl>(search, index_dir, settings)) {}
 BilingualService::~BilingualService() = default;
 
+ParallelView parallel_view(const Document& source, const Document& target, const Alignment& a) {
+  ParallelView v;
+  v.source = source;
+  v.target = target;
+  v.method = a.method;
+  for (const auto& link : a.sentence_links) {
+    ParallelRow row;
+    for (int i : link.src) {
+      if (i < 0 || static_cast<std::size_t>(i) >= a.source_sentences.size()) continue;
+      row.source.push_back(sentence_text(v.source, a.source_sentences[static_cast<std::size_t>(i)]));
+      row.source_paragraphs.push_back(a.source_sentences[static_cast<std::size_t>(i)].paragraph);
+    }
+    for (int i : link.tgt) {
+      if (i < 0 || static_cast<std::size_t>(i) >= a.target_sentences.size()) continue;
+      row.target.push_back(sentence_text(v.target, a.target_sentences[static_cast<std::size_t>(i)]));
+      row.target_paragraphs.push_back(a.target_sentences[static_cast<std::size_t>(i)].paragraph);
+    }
+    row.type = link.type();
+    row.confidence = link.confidence;
+    v.rows.push_back(std::move(row));
+  }
+  v.low_confidence = low_confidence_share(a);
+  return v;
+}
+
 ParallelView BilingualService::parallel(const std::string& id, const std::string& with) {
   return impl_->pool.with([&](DbHandle& h) {
     auto doc = load(h.db, id);
@@ -225,28 +250,7 @@ ParallelView BilingualService::parallel(const std::string& id, const std::string
       throw UserError("bad_parameter",
                       with.empty() ? "\"" + id + "\" has no aligned version in another language"
                                    : "no alignment is stored for \"" + id + "\" and \"" + with + "\"");
-    ParallelView v;
-    v.source = pair->source;
-    v.target = pair->target;
-    v.method = pair->alignment.method;
-    const Alignment& a = pair->alignment;
-    for (const auto& link : a.sentence_links) {
-      ParallelRow row;
-      for (int i : link.src) {
-        if (i < 0 || static_cast<std::size_t>(i) >= a.source_sentences.size()) continue;
-        row.source.push_back(sentence_text(v.source, a.source_sentences[static_cast<std::size_t>(i)]));
-        row.source_paragraphs.push_back(a.source_sentences[static_cast<std::size_t>(i)].paragraph);
-      }
-      for (int i : link.tgt) {
-        if (i < 0 || static_cast<std::size_t>(i) >= a.target_sentences.size()) continue;
-        row.target.push_back(sentence_text(v.target, a.target_sentences[static_cast<std::size_t>(i)]));
-        row.target_paragraphs.push_back(a.target_sentences[static_cast<std::size_t>(i)].paragraph);
-      }
-      row.type = link.type();
-      row.confidence = link.confidence;
-      v.rows.push_back(std::move(row));
-    }
-    return v;
+    return parallel_view(pair->source, pair->target, pair->alignment);
   });
 }
 

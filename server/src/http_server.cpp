@@ -123,8 +123,10 @@ struct HttpServer::Impl {
   int port = 0;
 };
 
-HttpServer::HttpServer(SearchService& search, WriteService* writer, const Settings& settings)
+HttpServer::HttpServer(SearchService& search, WriteService* writer, const Settings& settings,
+                       AlignService* aligner)
     : impl_(std::make_unique<Impl>()) {
+  impl_->ctx.aligner = aligner;
   impl_->ctx.search = &search;
   impl_->bilingual = std::make_unique<BilingualService>(search, search.stats().path, settings);
   impl_->ctx.bilingual = impl_->bilingual.get();

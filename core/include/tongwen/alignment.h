@@ -76,6 +76,11 @@ std::string serialise(const Alignment& a);
 // Throws UserError("malformed", ...) on data that is not a serialised alignment.
 Alignment unserialise_alignment(std::string_view data);
 
+// Links below this confidence are the ones a translator should check.
+inline constexpr double kLowConfidence = 0.5;
+// Share (0..1) of the sentence links whose confidence is below kLowConfidence; 0 without links.
+double low_confidence_share(const Alignment& a);
+
 // The text of a sentence of a document ("" when the reference is out of range).
 std::string sentence_text(const Document& doc, const SentenceRef& s);
 
@@ -83,7 +88,8 @@ std::string sentence_text(const Document& doc, const SentenceRef& s);
 //   {source_id, target_id, source_lang, target_lang, method, aligner_version,
 //    source_sentences: [{paragraph, begin, end[, text]}], target_sentences: [...],
 //    paragraph_links: [{src: [..], tgt: [..], type, confidence}],
-//    sentence_links:  [{src: [..], tgt: [..], type, confidence}]}
+//    sentence_links:  [{src: [..], tgt: [..], type, confidence}],
+//    low_confidence: share of sentence links below kLowConfidence}
 // With the documents given, every sentence also carries its `text`.
 Poco::JSON::Object::Ptr alignment_to_object(const Alignment& a, const Document* source = nullptr,
                                             const Document* target = nullptr);

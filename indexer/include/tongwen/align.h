@@ -113,6 +113,12 @@ class TranslationTable {
   static TranslationTable parse(std::string_view data);
   std::size_t size() const { return entries_; }
   bool empty() const { return entries_ == 0; }
+  // The archive-wide chance level of lexical similarity: similarity per unit of translation mass
+  // x English tokens over segment pairs near each other in the training data (mostly not
+  // translations of each other), measured at learning time; 0 when unknown (a table stored by an
+  // older version). The aligner blends it with a document's own estimate by the document's size,
+  // so that a document of one or two sentences is not judged by its own pairs alone.
+  double chance_prior() const { return chance_prior_; }
 
   // Chinese tokens (characters and bigrams, normalised) and English stems of a text.
   static std::vector<std::string> chinese_tokens(std::string_view utf8);
@@ -123,10 +129,12 @@ class TranslationTable {
   const std::vector<std::pair<int, float>>* translations(const std::string& chinese_token) const;
 
  private:
+  double measure_chance(const std::vector<std::pair<std::string, std::string>>& pairs) const;
   std::vector<std::string> english_;  // stem by id
   std::map<std::string, int> english_ids_;
   std::map<std::string, std::vector<std::pair<int, float>>> table_;  // Chinese token -> translations
   std::size_t entries_ = 0;
+  double chance_prior_ = 0;
 };
 
 struct AlignOptions {
@@ -187,5 +195,27 @@ void align_groups(IndexWriter& writer, const std::set<std::string>& groups);
 // The aligner's form of a glossary (Glossary::configured), built once per glossary and shared;
 // nullptr for no glossary. align_groups takes the glossary of its IndexWriter.
 std::shared_ptr<const Lexicon> alignment_lexicon(const std::shared_ptr<const Glossary>& glossary);
+
+// The archive's learned alignment models, read once from an index's metadata (align-stats:*,
+// align-lexicon:*): what aligning two files or two texts uses whenever an index is at hand, so that
+// they align as well as two indexed documents. Default-constructed: no archive (glossary only).
+class ArchiveModels {
+ public:
+  ArchiveModels() = default;
+  static ArchiveModels read(const Xapian::Database& db);
+  // Options for aligning `source` with `target`: the glossary, plus the archive's length statistics
+  // and word translations for their language pair when it has them. The options point into this
+  // object and `glossary`.
+  AlignOptions options(const Document& source, const Document& target, const Lexicon* glossary) const;
+  // What options() gives the pair: "archive (N pairs)" when it uses learned word translations,
+  // "glossary only" otherwise.
+  std::string lexicon_label(const Document& source, const Document& target) const;
+
+ private:
+  const TranslationTable* table_for(const Document& source, const Document& target) const;
+  std::map<std::string, LengthStats> stats_;  // by LengthStats::key, as stored, and swapped
+  std::map<std::string, LengthStats> swapped_;
+  std::map<std::string, TranslationTable> tables_;  // by translation_table_key
+};
 
 }  // namespace tongwen

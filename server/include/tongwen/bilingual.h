@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "tongwen/alignment.h"
 #include "tongwen/config.h"
 #include "tongwen/model.h"
 #include "tongwen/search.h"
@@ -26,7 +27,12 @@ struct ParallelView {
   Document source, target;
   std::string method;  // how the stored alignment was made: anchors | length+anchors | empty
   std::vector<ParallelRow> rows;
+  double low_confidence = 0;  // share of rows below kLowConfidence (core/alignment.h)
+  std::string lexicon;        // POST /api/align only: which lexicon aligned the texts
 };
+
+// The rows of an alignment of two documents.
+ParallelView parallel_view(const Document& source, const Document& target, const Alignment& a);
 
 struct ConcordanceRequest {
   std::string q;

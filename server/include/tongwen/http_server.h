@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "tongwen/align_service.h"
 #include "tongwen/config.h"
 #include "tongwen/search.h"
 #include "tongwen/write_service.h"
@@ -12,8 +13,10 @@ namespace tongwen {
 
 class HttpServer {
  public:
-  // writer may be null: writes then answer 503 ("writes are not enabled").
-  HttpServer(SearchService& search, WriteService* writer, const Settings& settings);
+  // writer may be null: writes then answer 503 ("writes are not enabled"); aligner likewise for
+  // POST /api/align.
+  HttpServer(SearchService& search, WriteService* writer, const Settings& settings,
+             AlignService* aligner = nullptr);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
