@@ -62,7 +62,8 @@ std::shared_ptr<const ArchiveModels> IndexAlignService::models() {
     }
   } catch (const Xapian::Error& e) {
     if (!models_)
-      throw EnvironmentError("index", "cannot open index " + settings_.index_dir() + ": " + e.get_description());
+      throw EnvironmentError("index",
+                             "cannot open index " + settings_.index_dir() + ": " + e.get_description());
   }
   return models_;
 }
@@ -74,7 +75,8 @@ Document IndexAlignService::document(const AlignInput& in, const char* side) con
     opt.limits = ConvertLimits::from(settings_);
     opt.use_sidecar = false;
     auto docs = convert_bytes("align/" + in.filename, in.bytes, opt).documents;
-    if (docs.empty()) throw UserError("bad_parameter", std::string(side) + ": " + in.filename + " holds no text");
+    if (docs.empty())
+      throw UserError("bad_parameter", std::string(side) + ": " + in.filename + " holds no text");
     d = std::move(docs[0]);
     if (!in.lang.empty()) d.lang = in.lang;
   } else {

@@ -27,7 +27,8 @@ namespace tongwen {
 namespace {
 
 [[noreturn]] void too_large(std::uint64_t mb) {
-  throw UserError("too_large", "the texts are larger than " + std::to_string(mb) + " MB (server.max_upload_mb)");
+  throw UserError("too_large",
+                  "the texts are larger than " + std::to_string(mb) + " MB (server.max_upload_mb)");
 }
 
 // The whole body, refused past `limit` bytes (413) without reading much further.
@@ -114,7 +115,8 @@ bool route_align(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::
       throw UserError("bad_request", "the form cannot be read: " + e.displayText());
     }
     if (!files.extra.empty())
-      throw UserError("bad_request", "unexpected part \"" + files.extra + "\": send two files named \"a\" and \"b\"");
+      throw UserError("bad_request",
+                      "unexpected part \"" + files.extra + "\": send two files named \"a\" and \"b\"");
     if (!files.files.count("a") || !files.files.count("b"))
       throw UserError("bad_request", "the form needs two file parts named \"a\" and \"b\"");
     a = files.files["a"];
@@ -128,8 +130,8 @@ bool route_align(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::
       Poco::JSON::Parser parser;
       o = parser.parse(body).extract<Poco::JSON::Object::Ptr>();
     } catch (const Poco::Exception& e) {
-      throw UserError("bad_request", "the body is not a JSON object {a: {text, lang}, b: {text, lang}}: " +
-                                         e.displayText());
+      throw UserError("bad_request",
+                      "the body is not a JSON object {a: {text, lang}, b: {text, lang}}: " + e.displayText());
     } catch (const std::exception&) {
       throw UserError("bad_request", "the body is not a JSON object {a: {text, lang}, b: {text, lang}}");
     }
