@@ -106,8 +106,8 @@ void check_alignments(Xapian::Database& db, CheckReport& r) {
     std::string a = key.substr(prefix.size(), tab - prefix.size()), b = key.substr(tab + 1);
     bool ea = exists(a), eb = exists(b);
     if (!ea || !eb) {
-      r.problems.push_back({"alignments", "alignment of " + a + " and " + b + " points at a missing document (" +
-                                              (!ea ? a : b) + ")"});
+      r.problems.push_back({"alignments", "alignment of " + a + " and " + b +
+                                              " points at a missing document (" + (!ea ? a : b) + ")"});
       continue;
     }
     Alignment al;
@@ -118,8 +118,8 @@ void check_alignments(Xapian::Database& db, CheckReport& r) {
       continue;
     }
     if (!((al.source_id == a && al.target_id == b) || (al.source_id == b && al.target_id == a))) {
-      r.problems.push_back({"alignments", "alignment stored under " + a + " and " + b + " is of " + al.source_id +
-                                              " and " + al.target_id});
+      r.problems.push_back({"alignments", "alignment stored under " + a + " and " + b + " is of " +
+                                              al.source_id + " and " + al.target_id});
       continue;
     }
     Document src = stored(al.source_id), tgt = stored(al.target_id);
@@ -160,7 +160,8 @@ void check_alignments(Xapian::Database& db, CheckReport& r) {
                                                 " lists a missing document (" + f[1] + ")"});
     }
   }
-  r.checked.emplace_back("alignments", std::to_string(n) + " alignments, " + std::to_string(groups) + " groups");
+  r.checked.emplace_back("alignments",
+                         std::to_string(n) + " alignments, " + std::to_string(groups) + " groups");
 }
 
 // Xapian's check of every table. Runs the xapian-check tool (Debian's xapian-tools) in a child
@@ -211,7 +212,8 @@ bool xapian_check(const std::string& dir, CheckReport& r) {
   try {
     Xapian::Database probe(dir);
     probe.get_doccount();
-    for (auto it = probe.postlist_begin(""); it != probe.postlist_end(""); ++it) probe.get_document(*it).get_data();
+    for (auto it = probe.postlist_begin(""); it != probe.postlist_end(""); ++it)
+      probe.get_document(*it).get_data();
     return true;
   } catch (const Xapian::Error& e) {
     r.problems.push_back({"xapian", "index " + dir + " cannot be read: " + describe(e)});
@@ -236,8 +238,9 @@ CheckReport check_archive(const Settings& settings, const CheckOptions& options)
   try {
     std::string version = db.get_metadata(std::string(schema::kSchemaVersionKey));
     if (version != schema::kSchemaVersion)
-      r.problems.push_back({"schema", "index " + dir + " has schema \"" + version + "\", this program reads \"" +
-                                          std::string(schema::kSchemaVersion) + "\""});
+      r.problems.push_back({"schema", "index " + dir + " has schema \"" + version +
+                                          "\", this program reads \"" + std::string(schema::kSchemaVersion) +
+                                          "\""});
     r.checked.emplace_back("schema", std::string(schema::kSchemaVersion));
 
     // 2. Documents, 3. terms for a sample, and the facet counts they imply.
@@ -253,14 +256,15 @@ CheckReport check_archive(const Settings& settings, const CheckOptions& options)
       try {
         d = unserialise(xd.get_data());
       } catch (const std::exception& e) {
-        r.problems.push_back({"documents", "document #" + std::to_string(did) + ": stored data does not read: " + e.what()});
+        r.problems.push_back(
+            {"documents", "document #" + std::to_string(did) + ": stored data does not read: " + e.what()});
         continue;
       }
       std::string id_term = std::string(schema::PREFIX_ID) + d.id;
       if (db.get_termfreq(id_term) != 1 || *db.postlist_begin(id_term) != did)
         r.problems.push_back({"documents", "document " + d.id + " (#" + std::to_string(did) +
-                                               "): its id term names " + std::to_string(db.get_termfreq(id_term)) +
-                                               " documents"});
+                                               "): its id term names " +
+                                               std::to_string(db.get_termfreq(id_term)) + " documents"});
       add_expected_facets(d, expected);
       if (docs % step != 0) continue;
       ++sampled;
@@ -277,12 +281,14 @@ CheckReport check_archive(const Settings& settings, const CheckOptions& options)
       }
       for (auto v = p.xdoc.values_begin(); v != p.xdoc.values_end(); ++v)
         if (xd.get_value(v.get_valueno()) != *v)
-          r.problems.push_back({"terms", "document " + d.id + ": value slot " + std::to_string(v.get_valueno()) +
+          r.problems.push_back({"terms", "document " + d.id + ": value slot " +
+                                             std::to_string(v.get_valueno()) +
                                              " differs from its stored metadata"});
       std::size_t want_values = p.xdoc.values_count(), have_values = xd.values_count();
       if (want_values != have_values)
         r.problems.push_back({"terms", "document " + d.id + ": " + std::to_string(have_values) +
-                                           " value slots, its stored metadata gives " + std::to_string(want_values)});
+                                           " value slots, its stored metadata gives " +
+                                           std::to_string(want_values)});
     }
     r.checked.emplace_back("documents", std::to_string(docs) + " documents");
     r.checked.emplace_back("terms", std::to_string(sampled) + " documents rebuilt from their stored text");
@@ -296,8 +302,8 @@ CheckReport check_archive(const Settings& settings, const CheckOptions& options)
     req.snippets = false;
     SearchResult all = search.search(req);
     if (all.total != total)
-      r.problems.push_back({"facets", "a search for everything finds " + std::to_string(all.total) + " documents, the index holds " +
-                                          std::to_string(total)});
+      r.problems.push_back({"facets", "a search for everything finds " + std::to_string(all.total) +
+                                          " documents, the index holds " + std::to_string(total)});
     Counts got;
     for (const auto& [field, values] : all.facets)
       for (const auto& v : values) got[field][v.key] = v.count;

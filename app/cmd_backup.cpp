@@ -80,7 +80,8 @@ exit: 0 written, 2 usage, 3 index unreadable or DIR cannot be written.
   Settings s = settings(g);
   std::string dir = Poco::Path(a.positional[0]).absolute().toString();
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
-  if (!empty_or_missing(dir)) throw UserError("exists", dir + " is not empty: a backup goes to a new or empty folder");
+  if (!empty_or_missing(dir))
+    throw UserError("exists", dir + " is not empty: a backup goes to a new or empty folder");
   if (!Poco::File(s.index_dir()).exists())
     throw EnvironmentError("index", "no index in " + s.data_dir + " (nothing loaded yet?)");
   std::string tmp = dir + ".partial-" + std::to_string(::getpid());
@@ -162,8 +163,9 @@ exit: 0 restored, 1 refused (not a complete backup, or the data folder is not em
   }
   const std::string index = s.index_dir();
   if (!empty_or_missing(s.data_dir) && !a.has("force"))
-    throw UserError("not_empty", "data folder " + s.data_dir +
-                                     " is not empty: restore refuses to overwrite it (--force replaces its index)");
+    throw UserError("not_empty",
+                    "data folder " + s.data_dir +
+                        " is not empty: restore refuses to overwrite it (--force replaces its index)");
   Poco::File(s.data_dir).createDirectories();
   std::string tag = std::to_string(::getpid());
   std::string incoming = index + ".restoring-" + tag, replaced = index + ".replaced-" + tag;

@@ -35,15 +35,15 @@ exit: 0 written, 2 usage, 3 index unreadable or the file cannot be written.
 )";
     return kOk;
   }
-  if (a.positional.size() != 1) throw UsageError("export needs one DIR or FILE.jsonl (see tongwen export --help)");
+  if (a.positional.size() != 1)
+    throw UsageError("export needs one DIR or FILE.jsonl (see tongwen export --help)");
   Settings s = settings(g);
   std::string target = a.positional[0];
   Poco::File t(target);
   bool is_file = target.ends_with(".jsonl") || target.ends_with(".ndjson");
   bool is_dir = !is_file && ((t.exists() && t.isDirectory()) ||
                              (!t.exists() && Poco::Path(target).getExtension().empty()));
-  if (!is_dir && !is_file)
-    throw UsageError("export writes a folder or a FILE.jsonl, got \"" + target + "\"");
+  if (!is_dir && !is_file) throw UsageError("export writes a folder or a FILE.jsonl, got \"" + target + "\"");
   if (is_dir) {
     Poco::File(target).createDirectories();
     target = Poco::Path(target).makeDirectory().toString() + "tongwen-export.jsonl";
@@ -64,7 +64,8 @@ exit: 0 written, 2 usage, 3 index unreadable or the file cannot be written.
         if (quiet || (done < total && now - last < std::chrono::seconds(2))) return;
         last = now;
         double secs = std::chrono::duration<double>(now - started).count();
-        std::cerr << "export: " << done << "/" << total << " documents, " << static_cast<long>(secs) << " s\n";
+        std::cerr << "export: " << done << "/" << total << " documents, " << static_cast<long>(secs)
+                  << " s\n";
       });
       out.close();
       if (!out) throw EnvironmentError("io", tmp + ": cannot write (disk full?)");
@@ -74,7 +75,8 @@ exit: 0 written, 2 usage, 3 index unreadable or the file cannot be written.
       out.close();
       if (attempt >= 20) {
         std::remove(tmp.c_str());
-        throw EnvironmentError("busy", "the index changed under 20 exports in a row: retry when the load is done");
+        throw EnvironmentError("busy",
+                               "the index changed under 20 exports in a row: retry when the load is done");
       }
     } catch (...) {
       std::remove(tmp.c_str());

@@ -44,6 +44,7 @@ const std::vector<ErrorCode>& error_codes() {
       {"locked", E, 503, 3, "the index is locked by another writer"},
       {"index_busy", E, 503, 3, "the index is busy with a bulk load; retry after Retry-After"},
       {"writes_disabled", E, 503, 3, "this server was started without a writer"},
+      {"align_disabled", E, 503, 3, "this server was started without an aligner"},
       {"io", E, 500, 3, "a file or folder cannot be read or written"},
       {"index", E, 500, 3, "Xapian reported an error"},
       {"corrupt_index", E, 500, 3, "stored data in the index is damaged"},

@@ -64,8 +64,9 @@ BackupInfo copy_revision(const std::string& index_dir, const std::string& out_in
       } catch (const Poco::Exception&) {
       }
       if (attempt >= 50)
-        throw EnvironmentError("busy", "index " + index_dir +
-                                           " changed under 50 copies in a row: lower the commit rate and retry");
+        throw EnvironmentError(
+            "busy",
+            "index " + index_dir + " changed under 50 copies in a row: lower the commit rate and retry");
       std::this_thread::sleep_for(std::chrono::milliseconds(20 * (attempt + 1)));
     }
   }

@@ -115,7 +115,8 @@ BOOST_AUTO_TEST_CASE(export_then_ingest_gives_the_same_documents_searches_and_pa
   const std::string file = dir / "out/tongwen-export.jsonl";
   std::vector<Document> docs_a = stored_documents(a);
   BOOST_TEST(count_lines(file) == docs_a.size());
-  BOOST_TEST(r.out.find("exported " + std::to_string(docs_a.size()) + " documents") != std::string::npos, r.out);
+  BOOST_TEST(r.out.find("exported " + std::to_string(docs_a.size()) + " documents") != std::string::npos,
+             r.out);
 
   r = run_tongwen({"ingest", "--data", b, file});
   BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
@@ -145,7 +146,8 @@ BOOST_AUTO_TEST_CASE(export_then_ingest_gives_the_same_documents_searches_and_pa
   std::size_t views = 0;
   for (const auto& [key, value] : align_a) {
     Alignment al = unserialise_alignment(value);
-    ParallelView va = bi_a.parallel(al.source_id, al.target_id), vb = bi_b.parallel(al.source_id, al.target_id);
+    ParallelView va = bi_a.parallel(al.source_id, al.target_id),
+                 vb = bi_b.parallel(al.source_id, al.target_id);
     BOOST_TEST(va.rows.size() == vb.rows.size(), key);
     for (std::size_t i = 0; i < std::min(va.rows.size(), vb.rows.size()); ++i) {
       BOOST_TEST((va.rows[i].source == vb.rows[i].source && va.rows[i].target == vb.rows[i].target), key);
@@ -275,7 +277,8 @@ BOOST_AUTO_TEST_CASE(backup_during_a_bulk_load_and_searches_restores_the_revisio
     std::string n = std::to_string(i);
     lines.push_back("{\"id\":\"bulk-" + n + "\",\"title\":\"Bulk record " + n +
                     "\",\"lang\":\"en\",\"event\":\"Bulk event " + std::to_string(i % 7) +
-                    "\",\"text\":\"Archive record number " + n + " about open innovation and 科技创新 policy.\"}");
+                    "\",\"text\":\"Archive record number " + n +
+                    " about open innovation and 科技创新 policy.\"}");
   }
   {
     std::ofstream out(dir / "bulk.jsonl");
@@ -285,7 +288,8 @@ BOOST_AUTO_TEST_CASE(backup_during_a_bulk_load_and_searches_restores_the_revisio
   SearchService search(ss.index_dir(), ss);
   Poco::Pipe out_pipe, err_pipe;
   Poco::Process::Args args{"ingest", "--data", src, "--quiet", "--batch-size", "40", dir / "bulk.jsonl"};
-  auto load = Poco::Process::launch(test::tongwen_binary(), args, test::source_dir(), nullptr, &out_pipe, &err_pipe);
+  auto load =
+      Poco::Process::launch(test::tongwen_binary(), args, test::source_dir(), nullptr, &out_pipe, &err_pipe);
   // Searches run all along; none may fail.
   std::atomic<bool> stop{false};
   std::atomic<int> search_errors{0}, searches{0};
@@ -341,7 +345,8 @@ BOOST_AUTO_TEST_CASE(backup_during_a_bulk_load_and_searches_restores_the_revisio
   Settings sr = settings_for(restored), sf = settings_for(reference);
   SearchService search_r(sr.index_dir(), sr), search_f(sf.index_dir(), sf);
   BOOST_TEST(search_r.stats().documents == backed_up);
-  for (const char* q : {"innovation", "科技创新", "record", "bulk", "event:\"Bulk event 3\"", "人工智能", ""}) {
+  for (const char* q :
+       {"innovation", "科技创新", "record", "bulk", "event:\"Bulk event 3\"", "人工智能", ""}) {
     SearchRequest req;
     req.q = q;
     req.size = 2000;
@@ -382,7 +387,8 @@ BOOST_AUTO_TEST_CASE(a_backup_killed_at_any_moment_leaves_no_backup_or_a_whole_o
     std::string target = dir / ("backup-" + std::to_string(i));
     Poco::Pipe out_pipe, err_pipe;
     Poco::Process::Args args{"backup", "--data", src, target};
-    auto h = Poco::Process::launch(test::tongwen_binary(), args, test::source_dir(), nullptr, &out_pipe, &err_pipe);
+    auto h = Poco::Process::launch(test::tongwen_binary(), args, test::source_dir(), nullptr, &out_pipe,
+                                   &err_pipe);
     std::this_thread::sleep_for(std::chrono::milliseconds(40 * i));
     Poco::Process::kill(h);  // SIGKILL
     h.wait();

@@ -42,10 +42,10 @@ std::string export_digest(const Document& doc);
 bool is_export_file(const std::string& path);
 
 struct AlignmentImport {
-  std::size_t read = 0;     // alignments found in the files
-  std::size_t stored = 0;   // written (the aligner had computed something else)
-  std::size_t same = 0;     // the aligner had computed the same already
-  std::size_t skipped = 0;  // a document missing or changed since the export: the aligner's stays
+  std::size_t read = 0;               // alignments found in the files
+  std::size_t stored = 0;             // written (the aligner had computed something else)
+  std::size_t same = 0;               // the aligner had computed the same already
+  std::size_t skipped = 0;            // a document missing or changed since the export: the aligner's stays
   std::vector<std::string> problems;  // "FILE: line N: ..." for each skipped one and bad record
 };
 // After a load of exported JSON Lines files: replaces the alignments the commit hook derived with

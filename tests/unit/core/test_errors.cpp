@@ -60,12 +60,14 @@ BOOST_AUTO_TEST_CASE(every_code_in_the_sources_is_in_the_table_with_its_family) 
   for (const auto& u : uses) {
     seen.insert(u.code);
     const ErrorCode* c = find_error_code(u.code);
-    BOOST_TEST(c != nullptr, u.file << " uses error code \"" << u.code << "\", which core/src/errors.cpp lacks");
+    BOOST_TEST(c != nullptr,
+               u.file << " uses error code \"" << u.code << "\", which core/src/errors.cpp lacks");
     if (c && u.family >= 0)
       BOOST_TEST((c->family == ErrorFamily::user ? 0 : 1) == u.family,
                  u.file << " throws \"" << u.code << "\" from the other family than the table's");
   }
-  for (const char* expected : {"bad_query", "not_found", "corrupt_index", "malformed", "manifest", "failed_before"})
+  for (const char* expected :
+       {"bad_query", "not_found", "corrupt_index", "malformed", "manifest", "failed_before"})
     BOOST_TEST(seen.count(expected) == 1u, "the scan did not see " << expected);
 }
 
@@ -99,10 +101,11 @@ BOOST_AUTO_TEST_CASE(readme_error_table_is_the_table) {
   std::vector<std::string> got, want;
   while (std::getline(in, line) && !line.starts_with("#")) {
     std::smatch m;
-    if (std::regex_match(line, m, row)) got.push_back(m[1].str() + " " + m[2].str() + " " + m[3].str() + " " + m[4].str());
+    if (std::regex_match(line, m, row))
+      got.push_back(m[1].str() + " " + m[2].str() + " " + m[3].str() + " " + m[4].str());
   }
   for (const auto& c : error_codes())
-    want.push_back(std::string(c.code) + " " + std::to_string(c.http_status) + " " + std::to_string(c.exit_code) +
-                   " " + std::string(c.meaning));
+    want.push_back(std::string(c.code) + " " + std::to_string(c.http_status) + " " +
+                   std::to_string(c.exit_code) + " " + std::string(c.meaning));
   BOOST_TEST(got == want, boost::test_tools::per_element());
 }
