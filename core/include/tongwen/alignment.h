@@ -73,7 +73,7 @@ inline constexpr std::string_view kAlignmentKeyPrefix = "align:";
 //       in this list, -1 before the first), then round(confidence * 10000).
 // Confidence therefore round-trips to 4 decimals; everything else exactly.
 std::string serialise(const Alignment& a);
-// Throws UserError("malformed", ...) on data that is not a serialised alignment.
+// Throws EnvironmentError("corrupt_index", ...) on data that is not a serialised alignment.
 Alignment unserialise_alignment(std::string_view data);
 
 // Links below this confidence are the ones a translator should check.

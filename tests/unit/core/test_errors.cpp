@@ -3,12 +3,12 @@
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
-#include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <string>
 
+#include "fixtures.h"
 #include "tongwen/errors.h"
 
 namespace fs = std::filesystem;
@@ -16,16 +16,9 @@ using namespace tongwen;
 
 namespace {
 
-std::string read_all(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 struct Use {
   std::string code, file;
-  int family;  // 0 user, 1 environment, -1 either (report rows, converter kinds)
+  int family;  // 0 user (UserError, ConvertError), 1 environment, -1 either (report rows)
 };
 
 std::vector<Use> codes_in_sources() {
@@ -37,7 +30,7 @@ std::vector<Use> codes_in_sources() {
     for (const auto& e : fs::recursive_directory_iterator(fs::path(TONGWEN_SOURCE_DIR) / dir)) {
       auto ext = e.path().extension();
       if (!e.is_regular_file() || (ext != ".cpp" && ext != ".h")) continue;
-      std::string text = read_all(e.path());
+      std::string text = tongwen::test::read(e.path().string());
       std::string file = fs::relative(e.path(), TONGWEN_SOURCE_DIR).string();
       for (std::sregex_iterator it(text.begin(), text.end(), thrown), end; it != end; ++it)
         uses.push_back({(*it)[2], file, (*it)[1] == "UserError" ? 0 : 1});
@@ -91,7 +84,7 @@ BOOST_AUTO_TEST_CASE(a_code_missing_from_the_table_falls_back_by_class) {
 }
 
 BOOST_AUTO_TEST_CASE(readme_error_table_is_the_table) {
-  std::string readme = read_all(fs::path(TONGWEN_SOURCE_DIR) / "README.md");
+  std::string readme = tongwen::test::read((fs::path(TONGWEN_SOURCE_DIR) / "README.md").string());
   auto at = readme.find("### Error codes");
   BOOST_TEST_REQUIRE(at != std::string::npos, "README.md has no '### Error codes' section");
   std::istringstream in(readme.substr(at));
