@@ -679,6 +679,12 @@ function init() {
   $('#results').addEventListener('mouseover', e => { const s = e.target.closest('#par .s'); if (s) highlightRow(s); });
   $('#results').addEventListener('focusin', e => { const s = e.target.closest('#par .s'); if (s) highlightRow(s); });
   $('#results').addEventListener('keydown', parKey);
+  // The skip link moves focus itself: following its fragment would fire popstate, re-render the
+  // view and move focus a second time once that answer arrives, and leave '#results' in the URL.
+  $('#skip').addEventListener('click', e => {
+    e.preventDefault();
+    ($('#doc-h') || $('#results-h') || $('#results')).focus();
+  });
   window.addEventListener('popstate', () => render({focus: 'view'}));
   if (s.ui !== ui) history.replaceState(null, '', state_url({...s, ui}));
   render({focus: 'none'});

@@ -386,8 +386,14 @@ test('accessibility: label, skip link, live region, role=alert, lang, axe-core w
   assert.equal(await page.evaluate(() => document.querySelector('#q').labels[0].textContent), 'Search the proceedings');
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'skip');
+  const before = page.url();
   await page.keyboard.press('Enter');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'results');
+  // Focus lands on the results' heading at once and stays there: no re-render, no fragment in the URL.
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'results-h');
+  await idle(page);
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'results-h');
+  assert.equal(page.url(), before);
   assert.equal(await page.getAttribute('#status', 'role'), 'status');
   assert.equal(await page.$$eval('[role=tab]', ts => ts.length), 2);
   await page.addScriptTag({path: axeSource});
