@@ -1,0 +1,148 @@
+// The two alignment paths for texts that are not in the index, as a translator uses them:
+// `tongwen align A B` (with an archive at hand and without one) and POST /api/align against a
+// real `tongwen serve`. Both must use the archive's lexicon when there is one, and say which.
+#include <boost/test/unit_test.hpp>
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <set>
+
+#include "fixtures.h"
+#include "serve.h"
+
+using namespace tongwen;
+using tongwen::test::run_tongwen;
+using tongwen::test::TempDir;
+
+namespace {
+
+// A data folder loaded with `paths`, plus copies of one bundled speech's two versions outside it
+// (so `align` takes them as files, not ids).
+struct Archive {
+  TempDir dir;
+  std::string data, en, zh;
+  explicit Archive(const std::vector<std::string>& paths) {
+    data = dir / "data";
+    std::vector<std::string> args = {"ingest", "--data", data};
+    args.insert(args.end(), paths.begin(), paths.end());
+    auto r = run_tongwen(args);
+    BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    en = dir.write("draft/speech.en.txt", test::read(test::corpus_dir() + "/2021/liu-belt-road.en.txt"));
+    zh = dir.write("draft/speech.zh.txt", test::read(test::corpus_dir() + "/2021/liu-belt-road.zh.txt"));
+  }
+};
+
+// The bundled corpus and 8 TED talks (IWSLT15 dev2010): their segment ids give the archive
+// anchored Chinese-English pairs, from which it learns its translation table.
+Archive& with_table() {
+  static Archive a({test::corpus_dir(), test::corpus_real() + "/iwslt-ted-zh-en/iwslt15/IWSLT15.TED.dev2010.zh-en.zh.xml",
+                    test::corpus_real() + "/iwslt-ted-zh-en/iwslt15/IWSLT15.TED.dev2010.zh-en.en.xml"});
+  return a;
+}
+
+Poco::JSON::Object::Ptr parse(const std::string& s) {
+  return Poco::JSON::Parser().parse(s).extract<Poco::JSON::Object::Ptr>();
+}
+
+// Paragraph bodies of a corpus file: the text after its header block (up to the first blank line).
+std::string body_of(const std::string& path) {
+  std::string all = test::read(path);
+  auto end = all.find("\n\n");
+  return end == std::string::npos ? all : all.substr(end + 2);
+}
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c < 0x20) {
+      out += ' ';
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(file_to_file_alignment_uses_the_archive_lexicon_when_there_is_an_index,
+                     *boost::unit_test::precondition(test::NeedsCorpusReal())) {
+  Archive& a = with_table();
+  auto with = run_tongwen({"align", "--data", a.data, a.en, a.zh, "--json"});
+  BOOST_REQUIRE_MESSAGE(with.exit_code == 0, with.err);
+  BOOST_TEST(with.err.find("lexicon: archive (") != std::string::npos, with.err);
+  auto o = parse(with.out);
+  std::string label = o->getValue<std::string>("lexicon");
+  BOOST_TEST(label.rfind("archive (", 0) == 0, label);
+  // "archive (N pairs)" with N > 0: the table learned from the bundled corpus's aligned versions.
+  BOOST_TEST(std::stoi(label.substr(9)) > 0, label);
+
+  TempDir empty;
+  auto without = run_tongwen({"align", "--data", empty / "none", a.en, a.zh, "--json"});
+  BOOST_REQUIRE_MESSAGE(without.exit_code == 0, without.err);
+  BOOST_TEST(without.err.find("lexicon: glossary only") != std::string::npos, without.err);
+  BOOST_TEST(parse(without.out)->getValue<std::string>("lexicon") == "glossary only");
+  // --data changes what the aligner knows, so it changes the output (before, it was ignored and
+  // the two outputs were byte-identical).
+  BOOST_TEST(with.out != without.out);
+}
+
+BOOST_AUTO_TEST_CASE(post_api_align_answers_the_parallel_view_without_a_token,
+                     *boost::unit_test::precondition(test::NeedsCorpusReal())) {
+  Archive& a = with_table();
+  test::Serve serve(a.data, {"server.max_upload_mb=1"}, {{"TONGWEN_TOKEN", "t0ken-for-writes"}});
+  std::string en = body_of(a.en), zh = body_of(a.zh);
+  std::string body = "{\"a\":{\"text\":" + json_string(en) + ",\"lang\":\"en\"},\"b\":{\"text\":" +
+                     json_string(zh) + ",\"lang\":\"zh-Hans\"}}";
+  auto r = serve.request("POST", "/api/align", body, "", "application/json");
+  BOOST_REQUIRE_MESSAGE(r.status == 200, r.body.substr(0, 300));
+  auto o = parse(r.body);
+  BOOST_TEST(o->getValue<std::string>("lexicon").rfind("archive (", 0) == 0, r.body.substr(0, 200));
+  BOOST_TEST(o->has("low_confidence"));
+  auto rows = o->getArray("rows");
+  BOOST_REQUIRE(rows->size() > 0u);
+  // Every sentence of both texts is in exactly one row, in the order of the texts.
+  std::string joined_en, joined_zh;
+  for (std::size_t i = 0; i < rows->size(); ++i) {
+    auto row = rows->getObject(static_cast<unsigned>(i));
+    for (const auto& s : *row->getArray("source")) joined_en += s.toString();
+    for (const auto& s : *row->getArray("target")) joined_zh += s.toString();
+  }
+  auto squeeze = [](const std::string& s) {
+    std::string out;
+    for (char c : s)
+      if (c != ' ' && c != '\n' && c != '\t') out += c;
+    return out;
+  };
+  BOOST_TEST(squeeze(joined_en) == squeeze(en));
+  BOOST_TEST(squeeze(joined_zh) == squeeze(zh));
+
+  // Bounded by server.max_upload_mb: 413 in the JSON error shape, nothing else broken.
+  std::string big = "{\"a\":{\"text\":\"" + std::string(1200000, 'x') + "\"},\"b\":{\"text\":\"y\"}}";
+  auto too_big = serve.request("POST", "/api/align", big, "", "application/json");
+  BOOST_TEST(too_big.status == 413);
+  BOOST_TEST(test::error_code(too_big) == "too_large");
+  // Malformed bodies are 400s naming the problem; GET is not allowed.
+  auto bad = serve.request("POST", "/api/align", "{\"a\":{\"text\":\"x\"}}", "", "application/json");
+  BOOST_TEST(bad.status == 400);
+  BOOST_TEST(bad.body.find("\\\"b\\\"") != std::string::npos, bad.body);
+  BOOST_TEST(serve.get("/api/align").status == 405);
+  BOOST_TEST(serve.get("/healthz").status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(an_archive_without_anchored_pairs_says_glossary_only) {
+  // The bundled corpus alone: its versions are aligned by length and anchors, not by segment ids,
+  // so there is no learned table (fewer than 200 anchored pairs), and `align` says so.
+  Archive a({test::corpus_dir()});
+  auto r = run_tongwen({"align", "--data", a.data, a.en, a.zh, "--json"});
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  BOOST_TEST(r.err.find("lexicon: glossary only") != std::string::npos, r.err);
+  BOOST_TEST(parse(r.out)->getValue<std::string>("lexicon") == "glossary only");
+}
