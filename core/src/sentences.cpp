@@ -249,16 +249,8 @@ class Splitter {
 
   static bool chinese_side(char32_t c) { return is_cjk(c) || is_cjk_punct(c); }
 
-  static bool is_function_word(const std::u32string& w) {
-    static const char* const kWords[] = {
-        "a",    "an",    "the",   "of",      "to",    "in",    "on",    "at",    "by",     "for",   "from",
-        "with", "and",   "or",    "as",      "about", "into",  "than",  "like",  "called", "named", "is",
-        "was",  "are",   "were",  "said",    "says",  "told",  "asked", "dear",  "mr",     "mrs",   "ms",
-        "dr",   "prof",  "st",    "my",      "your",  "his",   "her",   "our",   "their",  "its",   "this",
-        "that", "these", "those", "de",      "van",   "von",   "la",    "le",    "du",     "del",   "da",
-        "di",   "bin",   "al",    "if",      "when",  "whom",  "who",   "which", "where",  "meet",  "met",
-        "see",  "saw",   "visit", "visited", "thank", "thanks"};
-    for (const char* t : kWords) {
+  static bool one_of(const std::u32string& w, std::initializer_list<const char*> words) {
+    for (const char* t : words) {
       std::size_t n = std::char_traits<char>::length(t);
       if (w.size() != n) continue;
       bool same = true;
@@ -266,6 +258,17 @@ class Splitter {
       if (same) return true;
     }
     return false;
+  }
+
+  static bool is_function_word(const std::u32string& w) {
+    return one_of(w, {"a",     "an",     "the",   "of",  "to",  "in",    "on",      "at",    "by",
+                      "for",   "from",   "with",  "and", "or",  "as",    "about",   "into",  "than",
+                      "like",  "called", "named", "is",  "was", "are",   "were",    "said",  "says",
+                      "told",  "asked",  "dear",  "mr",  "mrs", "ms",    "dr",      "prof",  "st",
+                      "my",    "your",   "his",   "her", "our", "their", "its",     "this",  "that",
+                      "these", "those",  "de",    "van", "von", "la",    "le",      "du",    "del",
+                      "da",    "di",     "bin",   "al",  "if",  "when",  "whom",    "who",   "which",
+                      "where", "meet",   "met",   "see", "saw", "visit", "visited", "thank", "thanks"});
   }
 
   // A weak break at the whitespace run [k, run_end): see the header.
@@ -283,9 +286,70 @@ class Splitter {
     return !is_function_word(w);
   }
 
+  // A list marker starts the word at `r`: a bullet (• · ▪ ‣ ●, or * followed by a space), or a
+  // hyphen or dash directly followed by a letter or a Chinese character (`-Supports ...
+  // -Maintains ...`), which prose does not write after a space (its dash is spaced: `a - b`).
+  bool list_marker(std::uint32_t r, std::uint32_t e) const {
+    char32_t c = cps_[r];
+    if (c == 0x2022 || c == 0x00B7 || c == 0x25AA || c == 0x2023 || c == 0x25CF) return true;
+    if (r + 1 >= e) return false;
+    char32_t n = cps_[r + 1];
+    if (c == '*') return is_space(n);
+    if (c == '-' || c == 0x2013 || c == 0x2014) return is_lower_latin(n) || is_upper_latin(n) || is_cjk(n);
+    return false;
+  }
+
+  // A sentence may start at the word `w` (followed by `next`) in unpunctuated lower-case writing
+  // (chat, transcripts typed by users: `hi my parcel has not arrived yet the order number is 4471
+  // can you ...`): a subject pronoun, a greeting, a conjunction that opens a clause, a question
+  // word, or an auxiliary that opens a question (`can you`, `would that`, `are you`), not one that
+  // follows its subject (`i would like`). Only used inside a long span with no capital letter.
+  static bool is_lower_opener(const std::u32string& w, const std::u32string& next) {
+    if (one_of(w, {"i",    "we",     "they",  "he",  "she",  "there", "the", "this",  "if",     "how",
+                   "what", "when",   "where", "why", "ok",   "okay",  "hi",  "hello", "please", "so",
+                   "but",  "thanks", "let",   "my",  "have", "yes",   "no",  "sorry"}))
+      return true;
+    return one_of(w, {"can", "could", "would", "will", "are", "is", "do", "does", "did", "shall", "may"}) &&
+           one_of(next, {"i", "you", "we", "they", "he", "she", "it", "that", "this", "there"});
+  }
+
+  // True when [b, e) is Latin lower-case writing without sentence punctuation: at least
+  // kMinChatWords words, no capital letter, no full stop, question or exclamation mark inside.
+  bool unpunctuated_lower(std::uint32_t b, std::uint32_t e) const {
+    static constexpr int kMinChatWords = 12;
+    int words = 0;
+    bool in_word = false;
+    for (std::uint32_t k = b; k < e; ++k) {
+      char32_t c = cps_[k];
+      if (is_upper_latin(c) || is_cjk(c)) return false;
+      if ((c == '.' || c == '!' || c == '?') && k + 1 < e) return false;
+      bool letter = is_lower_latin(c);
+      if (letter && !in_word) ++words;
+      in_word = letter || (in_word && !is_space(c));
+    }
+    return words >= kMinChatWords;
+  }
+
+  // The word starting at `r` (up to the next whitespace) and the one after it.
+  std::pair<std::u32string, std::u32string> words_at(std::uint32_t r, std::uint32_t e) const {
+    std::uint32_t k = r;
+    while (k < e && !is_space(cps_[k])) ++k;
+    std::uint32_t n = k;
+    while (n < e && is_space(cps_[n])) ++n;
+    std::uint32_t m = n;
+    while (m < e && !is_space(cps_[m])) ++m;
+    return {std::u32string(cps_.begin() + r, cps_.begin() + k),
+            std::u32string(cps_.begin() + n, cps_.begin() + m)};
+  }
+  bool opens_lower_sentence(std::uint32_t r, std::uint32_t e) const {
+    auto [w, next] = words_at(r, e);
+    return is_lower_opener(w, next);
+  }
+
   void split_clauses(std::uint32_t b, std::uint32_t e, BreakKind kind, std::vector<SentenceSpan>& out) const {
     while (b < e && is_space(cps_[b])) ++b;
     while (e > b && is_space(cps_[e - 1])) --e;
+    const bool chat = unpunctuated_lower(b, e);
     std::uint32_t start = b;
     for (std::uint32_t k = b; k < e;) {
       if (!is_space(cps_[k])) {
@@ -303,7 +367,11 @@ class Splitter {
         push(start, k, kind, out);
         kind = BreakKind::Clause;
         start = run_end;
-      } else if (weak_break(b, k, run_end)) {
+      } else if (list_marker(run_end, e)) {
+        push(start, k, kind, out);
+        kind = BreakKind::Sentence;
+        start = run_end;
+      } else if (weak_break(b, k, run_end) || (chat && opens_lower_sentence(run_end, e))) {
         push(start, k, kind, out);
         kind = BreakKind::Weak;
         start = run_end;

@@ -37,7 +37,8 @@ struct Archive {
 // The bundled corpus and 8 TED talks (IWSLT15 dev2010): their segment ids give the archive
 // anchored Chinese-English pairs, from which it learns its translation table.
 Archive& with_table() {
-  static Archive a({test::corpus_dir(), test::corpus_real() + "/iwslt-ted-zh-en/iwslt15/IWSLT15.TED.dev2010.zh-en.zh.xml",
+  static Archive a({test::corpus_dir(),
+                    test::corpus_real() + "/iwslt-ted-zh-en/iwslt15/IWSLT15.TED.dev2010.zh-en.zh.xml",
                     test::corpus_real() + "/iwslt-ted-zh-en/iwslt15/IWSLT15.TED.dev2010.zh-en.en.xml"});
   return a;
 }
@@ -99,8 +100,8 @@ BOOST_AUTO_TEST_CASE(post_api_align_answers_the_parallel_view_without_a_token,
   Archive& a = with_table();
   test::Serve serve(a.data, {"server.max_upload_mb=1"}, {{"TONGWEN_TOKEN", "t0ken-for-writes"}});
   std::string en = body_of(a.en), zh = body_of(a.zh);
-  std::string body = "{\"a\":{\"text\":" + json_string(en) + ",\"lang\":\"en\"},\"b\":{\"text\":" +
-                     json_string(zh) + ",\"lang\":\"zh-Hans\"}}";
+  std::string body = "{\"a\":{\"text\":" + json_string(en) +
+                     ",\"lang\":\"en\"},\"b\":{\"text\":" + json_string(zh) + ",\"lang\":\"zh-Hans\"}}";
   auto r = serve.request("POST", "/api/align", body, "", "application/json");
   BOOST_REQUIRE_MESSAGE(r.status == 200, r.body.substr(0, 300));
   auto o = parse(r.body);

@@ -20,6 +20,13 @@
 //     may be a sentence or heading boundary that the writer left unmarked (product lists,
 //     headlines, captions). Function words before a capital (`to Steve`, `of the Red`) are not.
 //     Weak breaks are usually not boundaries; consumers treat them as candidates only.
+//   - List markers written inline (`-Supports ... -Maintains ...`, `• Open ... • Choose ...`) start
+//     a sentence; a spaced dash in prose (`a - b`) and hyphenated words do not.
+//   - Lower-case writing without punctuation (chat: `hi my parcel has not arrived yet the order
+//     number is 4471 can you check it`): in a span of 12 or more words with no capital letter,
+//     weak breaks before words that open a sentence there (pronouns, greetings, question words, an
+//     auxiliary followed by a pronoun). The aligner may cut there when the other side has a
+//     boundary, and merges them freely otherwise.
 #pragma once
 
 #include <cstdint>

@@ -85,6 +85,26 @@ const SplitCase kSplitCases[] = {
     {"zh-Hant", "人人生而自由，在尊嚴和權利上一律平等。他們賦有理性和良心。",
      "人人生而自由，在尊嚴和權利上一律平等。 / 他們賦有理性和良心。"},
     {"zh-Hans", "第3.5版本发布了。价格是1,000元。", "第3.5版本发布了。 / 价格是1,000元。"},
+    // List markers written on one line start a sentence; a spaced dash in prose does not.
+    {"en", "-Supports Chinese and English -Maintains the structure",
+     "-Supports Chinese and English / -Maintains the structure"},
+    {"en", "• Open the settings page • Choose a language", "• Open the settings page / • Choose a language"},
+    {"zh-Hans", "-支持中文和英文 -保持文档结构", "-支持中文和英文 ~ -保持文档结构"},
+    {"en", "The costs - and they are high - fall on users.",
+     "The costs - and they are high - fall on users."},
+    {"en", "a well-known and long-standing rule", "a well-known and long-standing rule"},
+    // Long lower-case chat without punctuation: candidate (weak) breaks before sentence openers,
+    // an auxiliary only when it opens a question (`can you`), not after its subject (`i would`).
+    {"en",
+     "hi my parcel has not arrived yet the order number is 4471 can you check it for me i would like a "
+     "refund",
+     "hi ^ my parcel has not arrived yet ^ the order number is 4471 ^ can you check it for me ^ i would like "
+     "a "
+     "refund"},
+    // Short lower-case text, or text with capitals, gets no such breaks.
+    {"en", "ok thank you i will call", "ok thank you i will call"},
+    {"en", "The order number is 4471 and i think the parcel is lost so i would like a refund today",
+     "The order number is 4471 and i think the parcel is lost so i would like a refund today"},
 };
 
 BOOST_DATA_TEST_CASE(splits_chinese_and_english_sentences_clauses_and_weak_breaks, bdata::make(kSplitCases),
