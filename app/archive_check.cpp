@@ -113,7 +113,7 @@ void check_alignments(Xapian::Database& db, CheckReport& r) {
     Alignment al;
     try {
       al = unserialise_alignment(value);
-    } catch (const UserError& e) {
+    } catch (const Error& e) {  // corrupt_index
       r.problems.push_back({"alignments", "alignment of " + a + " and " + b + " does not read: " + e.what()});
       continue;
     }

@@ -81,7 +81,7 @@ exit: 0 written, 2 usage, 3 index unreadable or DIR cannot be written.
   std::string dir = Poco::Path(a.positional[0]).absolute().toString();
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   if (!empty_or_missing(dir))
-    throw UserError("exists", dir + " is not empty: a backup goes to a new or empty folder");
+    throw UserError("not_empty", dir + " is not empty: a backup goes to a new or empty folder");
   if (!Poco::File(s.index_dir()).exists())
     throw EnvironmentError("index", "no index in " + s.data_dir + " (nothing loaded yet?)");
   std::string tmp = dir + ".partial-" + std::to_string(::getpid());

@@ -70,8 +70,11 @@ ExportSummary export_archive(const std::string& index_dir, std::ostream& out,
       Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
       for (const auto& key : al->second) {
         std::string other = key.substr(key.find('\t', prefix.size()) + 1);
-        auto a = stored_alignment(db, doc.id, other);
-        if (!a) continue;
+        // As stored, not stored_alignment()'s view from doc.id: the stored value keeps the side the
+        // aligner chose as source (the original), and the import writes it back byte for byte.
+        std::string value = db.get_metadata(key);
+        if (value.empty()) continue;
+        Alignment a = unserialise_alignment(value);
         // The other document's digest: read it from the stored document.
         std::string other_term = std::string(schema::PREFIX_ID) + other;
         auto pl = db.postlist_begin(other_term);
@@ -83,7 +86,7 @@ ExportSummary export_archive(const std::string& index_dir, std::ostream& out,
         digests->add(export_digest(doc));
         digests->add(export_digest(other_doc));
         entry->set("digests", digests);
-        entry->set("alignment", alignment_to_object(*a));
+        entry->set("alignment", alignment_to_object(a));
         list->add(entry);
         ++sum.alignments;
       }
