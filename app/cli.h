@@ -51,5 +51,9 @@ int cmd_align(const Global& g, const std::vector<std::string>& argv);
 int cmd_formats(const Global& g, const std::vector<std::string>& argv);
 int cmd_config(const Global& g, const std::vector<std::string>& argv);
 int cmd_delete(const Global& g, const std::vector<std::string>& argv);
+int cmd_export(const Global& g, const std::vector<std::string>& argv);
+int cmd_check(const Global& g, const std::vector<std::string>& argv);
+int cmd_backup(const Global& g, const std::vector<std::string>& argv);
+int cmd_restore(const Global& g, const std::vector<std::string>& argv);
 
 }  // namespace tongwen::cli

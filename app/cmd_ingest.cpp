@@ -3,6 +3,8 @@
 #include <iostream>
 
 #include "cli.h"
+#include "tongwen/archive.h"
+#include "tongwen/glossary.h"
 #include "tongwen/index_writer.h"
 #include "tongwen/ingest.h"
 #include "tongwen/json.h"
@@ -65,14 +67,35 @@ exit: 0 all files loaded or unchanged, 1 some files failed, 2 usage, 3 index una
   std::unique_ptr<ReportWriter> report;
   if (a.has("report")) report = std::make_unique<ReportWriter>(a.get("report"), s.ingest.report_format);
   Progress progress(!a.has("quiet"));
+  std::vector<std::string> loaded_jsonl;  // candidates for exported alignments
   IngestSummary sum = ingest(
       s, opt,
       [&](const FileOutcome& o, const IngestProgress& p) {
         if (report) report->write(o);
         progress.update(o, p);
+        if (o.format == "jsonl" &&
+            (o.outcome == "added" || o.outcome == "updated" || o.outcome == "unchanged"))
+          loaded_jsonl.push_back(o.path);
       },
       [&](const IngestProgress& p) { progress.tick(p); });
   progress.finish(sum);
+  // A `tongwen export` file brings its alignments back (tongwen/archive.h). Idempotent, so a load
+  // stopped before this point gets them on the next run, when its files are `unchanged`.
+  std::vector<std::string> exports;
+  for (const auto& p : loaded_jsonl)
+    if (!opt.dry_run && is_export_file(p)) exports.push_back(p);
+  if (!exports.empty()) {
+    IndexWriter w(s.index_dir(), std::chrono::seconds(s.server.write_wait_seconds));
+    w.set_glossary(Glossary::configured(s));
+    AlignmentImport imp = import_alignments(w, exports);
+    w.commit();
+    if (!a.has("quiet"))
+      std::cerr << "alignments from the export: " << imp.stored + imp.same << " of " << imp.read
+                << " restored (" << imp.same << " the aligner had computed the same)"
+                << (imp.skipped ? ", " : "")
+                << (imp.skipped ? std::to_string(imp.skipped) + " not restored" : std::string()) << "\n";
+    for (const auto& p : imp.problems) std::cerr << "tongwen: " << p << "\n";
+  }
   if (a.has("json")) std::cout << json_text(summary_json(sum), true) << "\n";
   return sum.failed() > 0 ? kInputsFailed : kOk;
 }

@@ -89,6 +89,10 @@ commands:
   formats             list the input formats
   delete ID...        remove documents from the index
   config              list every setting with its current value
+  export DIR|FILE     write the whole archive as JSON Lines that ingest reads back
+  check               verify every part of the archive (exit 1 with a list of problems)
+  backup DIR          write a consistent copy of the archive, while it is served and loaded
+  restore DIR         put a backup back into the data folder
 
 global options (before or after the command):
   --config FILE       settings file (default: $TONGWEN_CONFIG, else ./config/tongwen.properties)
@@ -150,6 +154,10 @@ int main(int argc, char** argv) {
     if (command == "formats") return cmd_formats(g, rest);
     if (command == "delete") return cmd_delete(g, rest);
     if (command == "config") return cmd_config(g, rest);
+    if (command == "export") return cmd_export(g, rest);
+    if (command == "check") return cmd_check(g, rest);
+    if (command == "backup") return cmd_backup(g, rest);
+    if (command == "restore") return cmd_restore(g, rest);
     throw UsageError("unknown command \"" + command + "\" (see tongwen --help)");
   } catch (const UsageError& e) {
     std::cerr << "tongwen: " << e.what() << "\n";

@@ -279,4 +279,80 @@ double low_confidence_share(const Alignment& a) {
   return static_cast<double>(low) / static_cast<double>(a.sentence_links.size());
 }
 
+namespace {
+
+[[noreturn]] void bad_alignment(const std::string& what) {
+  throw UserError("malformed", "alignment: " + what);
+}
+
+Poco::JSON::Array::Ptr array_field(const Poco::JSON::Object::Ptr& o, const std::string& key) {
+  Poco::JSON::Array::Ptr a = o->has(key) ? o->getArray(key) : nullptr;
+  if (!a) bad_alignment("field \"" + key + "\" must be an array");
+  return a;
+}
+
+std::string string_field(const Poco::JSON::Object::Ptr& o, const std::string& key) {
+  if (!o->has(key) || !o->get(key).isString()) bad_alignment("field \"" + key + "\" must be a string");
+  return o->get(key).extract<std::string>();
+}
+
+long long integer_field(const Poco::JSON::Object::Ptr& o, const std::string& key) {
+  if (!o->has(key) || !o->get(key).isNumeric()) bad_alignment("field \"" + key + "\" must be a number");
+  return o->get(key).convert<long long>();
+}
+
+std::vector<SentenceRef> sentences_from(const Poco::JSON::Array::Ptr& a, const std::string& key) {
+  std::vector<SentenceRef> out;
+  for (unsigned i = 0; i < a->size(); ++i) {
+    Poco::JSON::Object::Ptr s = a->getObject(i);
+    if (!s) bad_alignment(key + "[" + std::to_string(i) + "] must be an object");
+    long long p = integer_field(s, "paragraph"), b = integer_field(s, "begin"), e = integer_field(s, "end");
+    if (p < 0 || b < 0 || e < b) bad_alignment(key + "[" + std::to_string(i) + "] is not a span");
+    out.push_back(
+        SentenceRef{static_cast<int>(p), static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(e)});
+  }
+  return out;
+}
+
+std::vector<Link> links_from(const Poco::JSON::Array::Ptr& a, const std::string& key) {
+  std::vector<Link> out;
+  for (unsigned i = 0; i < a->size(); ++i) {
+    Poco::JSON::Object::Ptr l = a->getObject(i);
+    if (!l) bad_alignment(key + "[" + std::to_string(i) + "] must be an object");
+    Link link;
+    for (const char* side : {"src", "tgt"}) {
+      auto idx = array_field(l, side);
+      auto& v = std::string_view(side) == "src" ? link.src : link.tgt;
+      for (unsigned j = 0; j < idx->size(); ++j) {
+        auto x = idx->get(j);
+        if (!x.isNumeric()) bad_alignment(key + "[" + std::to_string(i) + "]." + side + " must hold numbers");
+        v.push_back(x.convert<int>());
+      }
+    }
+    if (!l->has("confidence") || !l->get("confidence").isNumeric())
+      bad_alignment(key + "[" + std::to_string(i) + "].confidence must be a number");
+    link.confidence = l->get("confidence").convert<double>();
+    out.push_back(std::move(link));
+  }
+  return out;
+}
+
+}  // namespace
+
+Alignment alignment_from_object(const Poco::JSON::Object::Ptr& o) {
+  if (!o) bad_alignment("must be a JSON object");
+  Alignment a;
+  a.source_id = string_field(o, "source_id");
+  a.target_id = string_field(o, "target_id");
+  a.source_lang = string_field(o, "source_lang");
+  a.target_lang = string_field(o, "target_lang");
+  a.method = string_field(o, "method");
+  a.aligner_version = static_cast<int>(integer_field(o, "aligner_version"));
+  a.source_sentences = sentences_from(array_field(o, "source_sentences"), "source_sentences");
+  a.target_sentences = sentences_from(array_field(o, "target_sentences"), "target_sentences");
+  a.paragraph_links = links_from(array_field(o, "paragraph_links"), "paragraph_links");
+  a.sentence_links = links_from(array_field(o, "sentence_links"), "sentence_links");
+  return a;
+}
+
 }  // namespace tongwen

@@ -40,9 +40,13 @@ const std::vector<ErrorCode>& error_codes() {
       {"failed_before", U, 422, 1, "an unchanged file that failed before, not retried"},
       {"manifest_not_applied", U, 422, 1, "a manifest row whose file was not loaded"},
       {"folder_note", U, 422, 1, "a note on a folder (for instance an unreadable entry)"},
+      // Archivist's commands (backup, restore, undo).
+      {"not_empty", U, 409, 1, "the target folder is not empty (backup, restore without --force)"},
+      {"not_backup", U, 422, 1, "the folder is not a complete tongwen backup"},
       // The environment.
       {"locked", E, 503, 3, "the index is locked by another writer"},
       {"index_busy", E, 503, 3, "the index is busy with a bulk load; retry after Retry-After"},
+      {"busy", E, 503, 3, "commits overtook a backup copy too often in a row; retry"},
       {"writes_disabled", E, 503, 3, "this server was started without a writer"},
       {"align_disabled", E, 503, 3, "this server was started without an aligner"},
       {"io", E, 500, 3, "a file or folder cannot be read or written"},

@@ -95,5 +95,9 @@ Poco::JSON::Object::Ptr alignment_to_object(const Alignment& a, const Document* 
                                             const Document* target = nullptr);
 std::string to_json(const Alignment& a, const Document* source = nullptr, const Document* target = nullptr,
                     bool pretty = false);
+// Reads the JSON form back (sentence `text` and link `type` are ignored: they are derived).
+// serialise(alignment_from_object(alignment_to_object(a))) == serialise(a). Throws
+// UserError("malformed", ...) naming the field on anything else.
+Alignment alignment_from_object(const Poco::JSON::Object::Ptr& o);
 
 }  // namespace tongwen
