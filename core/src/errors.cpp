@@ -16,6 +16,7 @@ const std::vector<ErrorCode>& error_codes() {
       {"bad_parameter", U, 400, 2, "a parameter or option has a wrong value"},
       {"bad_query", U, 400, 2, "the query does not parse (the message gives the character)"},
       {"bad_request", U, 400, 2, "the HTTP request is malformed"},
+      {"request_timeout", U, 408, 2, "the request stopped arriving before it was complete"},
       {"unauthorized", U, 401, 2, "a write without the right token"},
       {"forbidden", U, 403, 2, "a write to a server that has no token configured"},
       {"not_found", U, 404, 1, "no such document, route or file"},

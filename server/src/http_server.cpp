@@ -41,7 +41,7 @@ void send_error(HTTPServerResponse& resp, HTTPResponse::HTTPStatus status, const
   Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
   body->set("error", err);
   std::string text = json_text(body);
-  resp.setStatus(status);
+  resp.setStatusAndReason(status);
   resp.setContentType("application/json; charset=utf-8");
   if (status == HTTPResponse::HTTP_SERVICE_UNAVAILABLE) resp.set("Retry-After", "5");
   if (status == HTTPResponse::HTTP_UNAUTHORIZED) resp.set("WWW-Authenticate", "Bearer");
@@ -75,7 +75,7 @@ class Handler : public Poco::Net::HTTPRequestHandler {
         return;
       }
       ApiResponse r = route(ctx_, req, uri);
-      resp.setStatus(static_cast<HTTPResponse::HTTPStatus>(r.status));
+      resp.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(r.status));
       resp.setContentType(r.content_type);
       for (const auto& [k, v] : r.headers) resp.set(k, v);
       resp.setContentLength(static_cast<std::streamsize>(r.body.size()));
@@ -156,7 +156,9 @@ void HttpServer::start() {
   params->setMaxQueued(s.queue);
   params->setKeepAlive(s.keepalive_seconds > 0);
   params->setKeepAliveTimeout(Poco::Timespan(s.keepalive_seconds, 0));
-  params->setTimeout(Poco::Timespan(30, 0));
+  // Poco applies it to each receive (request line, headers and body): a client silent for longer
+  // gets 408 (request_timeout) during a body and is dropped during its headers.
+  params->setTimeout(Poco::Timespan(static_cast<long>(s.body_timeout_ms) * 1000));
   impl_->pool = std::make_unique<Poco::ThreadPool>(std::min(2, s.threads), s.threads);
   impl_->server =
       std::make_unique<Poco::Net::HTTPServer>(new Factory(impl_->ctx), *impl_->pool, socket, params);
