@@ -251,3 +251,11 @@ BOOST_AUTO_TEST_CASE(requests_poco_cannot_frame_get_their_status_in_the_json_err
   BOOST_TEST(r.status == 200, r.status_line);
   BOOST_TEST(documents(serve) == before);
 }
+
+BOOST_AUTO_TEST_CASE(a_token_of_only_whitespace_refuses_to_start) {
+  TempDir dir;
+  std::string data = seeded(dir);
+  auto r = test::run_tongwen({"--data", data, "--set", "server.token= \t ", "serve", "--port", "0"});
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(r.err.find("server.token") != std::string::npos, r.err);
+}
