@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "index_align_service.h"
 #include "index_write_service.h"
+#include "tongwen/errors.h"
 #include "tongwen/http_server.h"
 #include "tongwen/search.h"
 
@@ -25,6 +26,15 @@ Binds 127.0.0.1:8080 unless configured otherwise (server.host, server.port, TONG
   if (a.has("port")) extra.emplace_back("server.port", a.get("port"));
   if (a.has("host")) extra.emplace_back("server.host", a.get("host"));
   Settings s = settings(g, extra);
+  // A token of only spaces would switch writes on with a credential no request can carry; spaces
+  // around a token cannot be sent either (the server trims the header's), so they are dropped.
+  if (!s.server.token.empty()) {
+    const char* ws = " \t\r\n\f\v";
+    auto first = s.server.token.find_first_not_of(ws);
+    if (first == std::string::npos)
+      throw UserError("config", "server.token (TONGWEN_TOKEN) is only whitespace: set a real token, or none");
+    s.server.token = s.server.token.substr(first, s.server.token.find_last_not_of(ws) - first + 1);
+  }
 
   // Block the termination signals in every thread; this one waits for them.
   sigset_t set;

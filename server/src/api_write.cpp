@@ -9,15 +9,21 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/Net/HTMLForm.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/HTTPServerSession.h>
+#include <Poco/Net/HTTPStream.h>
 #include <Poco/Net/MessageHeader.h>
 #include <Poco/Net/NameValueCollection.h>
+#include <Poco/Net/NetException.h>
 #include <Poco/Net/PartHandler.h>
 #include <Poco/SHA2Engine.h>
 #include <Poco/String.h>
 
 #include <algorithm>
+#include <cctype>
 #include <istream>
+#include <memory>
 #include <streambuf>
 
 #include "api.h"
@@ -78,24 +84,56 @@ void authorize(ApiContext& ctx, Poco::Net::HTTPServerRequest& req) {
   }
 }
 
-// Reads at most `limit` bytes from a stream and then reports end of input, remembering that there
-// was more; the caller turns that into 413 (a parser reading through it sees a truncated body).
+// Reads at most `limit` bytes of the request body and then reports end of input, remembering that
+// there was more; the caller turns that into 413 (a parser reading through it sees a truncated
+// body). It calls the stream buffers directly, so that what Poco throws (a timeout, a reset) is
+// kept here instead of being swallowed by an istream as an early end of input, and it decodes a
+// chunked body itself from the connection's raw bytes: Poco 1.11's decoder takes a malformed chunk
+// size (ZZZ, -5) or a body cut off before its 0-chunk for a proper end, and reads only 8 hex digits
+// of a longer size. check() then refuses a body that did not arrive whole.
 class LimitedBuf : public std::streambuf {
  public:
-  LimitedBuf(std::istream& in, std::uint64_t limit) : in_(in), limit_(limit) {}
+  LimitedBuf(Poco::Net::HTTPServerRequest& req, std::uint64_t limit) : req_(req), limit_(limit) {
+    auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&req);
+    chunked_ = req.getChunkedTransferEncoding() && impl;
+    if (chunked_) raw_ = std::make_unique<Poco::Net::HTTPInputStream>(impl->session());
+    in_ = chunked_ ? raw_->rdbuf() : req.stream().rdbuf();
+  }
   bool exceeded() const { return exceeded_; }
+
+  // After the body was read to its end: throws unless it arrived whole (as many bytes as
+  // Content-Length announced; a chunked body up to its 0-chunk).
+  void check() {
+    if (failure_ == Failure::timeout)
+      refuse("request_timeout", "the request body stopped arriving after " + std::to_string(count_) +
+                                    " bytes (server.body_timeout_ms): nothing was stored");
+    if (failure_ == Failure::framing)
+      refuse("bad_request", "the request body is malformed (" + what_ + "): nothing was stored");
+    if (failure_ == Failure::broken)
+      refuse("bad_request", "the connection failed after " + std::to_string(count_) + " bytes of the body (" +
+                                what_ + "): nothing was stored");
+    if (exceeded_) return;
+    if (failure_ == Failure::truncated || (chunked_ && !done_))
+      refuse("bad_request", "the chunked body ended after " + std::to_string(count_) +
+                                " bytes without its last (0) chunk: nothing was stored");
+    if (!chunked_ && req_.hasContentLength() &&
+        count_ < static_cast<std::uint64_t>(req_.getContentLength64()))
+      refuse("bad_request", "the body ended after " + std::to_string(count_) + " of the " +
+                                std::to_string(req_.getContentLength64()) +
+                                " bytes its Content-Length announced: nothing was stored");
+  }
 
  protected:
   int_type underflow() override {
     if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+    if (failure_ != Failure::none || done_) return traits_type::eof();
     if (count_ >= limit_) {
       // One more byte means the body is over the limit.
-      if (!exceeded_ && in_.peek() != traits_type::eof()) exceeded_ = true;
+      if (!exceeded_ && guarded([&] { return more(); })) exceeded_ = true;
       return traits_type::eof();
     }
     std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(sizeof buf_, limit_ - count_));
-    in_.read(buf_, static_cast<std::streamsize>(want));
-    std::streamsize got = in_.gcount();
+    std::streamsize got = guarded([&] { return chunked_ ? read_chunked(want) : read_plain(want); });
     if (got <= 0) return traits_type::eof();
     count_ += static_cast<std::uint64_t>(got);
     setg(buf_, buf_, buf_ + got);
@@ -103,9 +141,106 @@ class LimitedBuf : public std::streambuf {
   }
 
  private:
-  std::istream& in_;
-  std::uint64_t limit_, count_ = 0;
-  bool exceeded_ = false;
+  enum class Failure { none, timeout, framing, broken, truncated };
+
+  std::streamsize read_plain(std::size_t want) {
+    return in_->sgetn(buf_, static_cast<std::streamsize>(want));
+  }
+
+  bool more() {
+    if (!chunked_) return in_->sgetc() != traits_type::eof();
+    if (chunk_left_ == 0) next_chunk();
+    return !done_ && failure_ == Failure::none;
+  }
+
+  // One line of the chunked framing, without its CRLF; false at the end of input.
+  bool line(std::string& out) {
+    out.clear();
+    for (;;) {
+      int c = in_->sbumpc();
+      if (c == traits_type::eof()) return false;
+      if (c == '\n') break;
+      if (out.size() >= 4096) throw Poco::Net::HTTPException("a chunk size line longer than 4096 bytes");
+      out += static_cast<char>(c);
+    }
+    if (!out.empty() && out.back() == '\r') out.pop_back();
+    return true;
+  }
+
+  // Reads the next chunk-size line (and, after the 0-chunk, the trailer).
+  void next_chunk() {
+    std::string l;
+    if (!line(l)) {
+      failure_ = Failure::truncated;
+      return;
+    }
+    std::string size = Poco::trim(l.substr(0, l.find(';')));
+    bool hex = !size.empty() && size.size() <= 15 && std::all_of(size.begin(), size.end(), [](char c) {
+      return std::isxdigit(static_cast<unsigned char>(c));
+    });
+    if (!hex) throw Poco::Net::HTTPException("bad chunk size \"" + l.substr(0, 40) + "\"");
+    chunk_left_ = std::stoull(size, nullptr, 16);
+    if (chunk_left_ > 0) return;
+    for (;;) {  // the trailer, up to its empty line
+      if (!line(l)) {
+        failure_ = Failure::truncated;
+        return;
+      }
+      if (l.empty()) break;
+    }
+    done_ = true;
+  }
+
+  std::streamsize read_chunked(std::size_t want) {
+    if (chunk_left_ == 0) next_chunk();
+    if (done_ || failure_ != Failure::none) return 0;
+    std::streamsize got =
+        in_->sgetn(buf_, static_cast<std::streamsize>(std::min<std::uint64_t>(want, chunk_left_)));
+    if (got <= 0) {
+      failure_ = Failure::truncated;
+      return 0;
+    }
+    chunk_left_ -= static_cast<std::uint64_t>(got);
+    if (chunk_left_ == 0) {  // every chunk ends with CRLF
+      std::string l;
+      if (!line(l)) {
+        failure_ = Failure::truncated;
+      } else if (!l.empty()) {
+        throw Poco::Net::HTTPException("a chunk is longer than its size");
+      }
+    }
+    return got;
+  }
+
+  template <class F>
+  auto guarded(F f) -> decltype(f()) {
+    try {
+      return f();
+    } catch (const Poco::TimeoutException& e) {
+      failure_ = Failure::timeout;
+      what_ = e.displayText();
+    } catch (const Poco::Net::HTTPException& e) {
+      failure_ = Failure::framing;
+      what_ = e.message();
+    } catch (const Poco::Exception& e) {
+      failure_ = Failure::broken;
+      what_ = e.displayText();
+    }
+    return {};
+  }
+
+  [[noreturn]] void refuse(const std::string& code, const std::string& message) {
+    req_.response().setKeepAlive(false);  // what is left of the body cannot be framed
+    throw UserError(code, message);
+  }
+
+  Poco::Net::HTTPServerRequest& req_;
+  std::unique_ptr<Poco::Net::HTTPInputStream> raw_;
+  std::streambuf* in_ = nullptr;
+  std::uint64_t limit_, count_ = 0, chunk_left_ = 0;
+  bool chunked_ = false, done_ = false, exceeded_ = false;
+  Failure failure_ = Failure::none;
+  std::string what_;
   char buf_[64 * 1024];
 };
 
@@ -146,7 +281,7 @@ Upload read_upload(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const Par
   const std::uint64_t limit = mb << 20;
   if (req.hasContentLength() && req.getContentLength64() > static_cast<Poco::Int64>(limit))
     too_large(req, mb);
-  LimitedBuf buf(req.stream(), limit);
+  LimitedBuf buf(req, limit);
   std::istream body(&buf);
   Upload up;
   std::string type = req.getContentType();
@@ -157,9 +292,11 @@ Upload read_upload(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const Par
     try {
       form.load(req, body, part);
     } catch (const Poco::Exception& e) {
+      buf.check();
       if (buf.exceeded()) too_large(req, mb);
       throw UserError("bad_request", "the form cannot be read: " + e.displayText());
     }
+    buf.check();
     if (buf.exceeded()) too_large(req, mb);
     if (!part.extra.empty())
       throw UserError("bad_request",
@@ -183,6 +320,7 @@ Upload read_upload(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const Par
     }
   } else {
     up.bytes.assign(std::istreambuf_iterator<char>(body), std::istreambuf_iterator<char>());
+    buf.check();
     if (buf.exceeded()) too_large(req, mb);
     for (const auto& [k, v] : p) {
       if (!k.empty() && k[0] == '_') continue;
