@@ -6,6 +6,8 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/URI.h>
 
+#include <cstdint>
+
 #include <map>
 #include <string>
 #include <vector>
@@ -47,6 +49,11 @@ std::vector<std::string> params(const Params& params, const std::string& name);
 int int_param(const Params& params, const std::string& name, int fallback, int lo, int hi);
 
 ApiResponse json_response(const Poco::Dynamic::Var& body, int status = 200);
+
+// Before refusing a request whose body is left unread: reads and drops up to `cap` bytes of it
+// (closing a socket with unread data sends a reset, which can destroy the response on its way to
+// the client), and marks the connection to be closed (api_write.cpp).
+void discard_body(Poco::Net::HTTPServerRequest& req, std::uint64_t cap);
 
 // Dispatches a request (everything under /api/ and /healthz). Throws UserError("not_found") for an
 // unknown route.

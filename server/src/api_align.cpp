@@ -88,22 +88,9 @@ AlignInput json_side(const Poco::JSON::Object::Ptr& body, const char* name) {
   return in;
 }
 
-}  // namespace
-
-bool route_align(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::vector<std::string>& parts,
-                 const Params& p, ApiResponse& out) {
-  if (parts.size() != 2 || parts[0] != "api" || parts[1] != "align") return false;
-  if (req.getMethod() != "POST")
-    throw UserError("method_not_allowed", req.getMethod() + " is not allowed here; use POST with two texts");
-  check_params(p, {});
-  if (!ctx.aligner) throw EnvironmentError("align_disabled", "this server does not align texts");
-  const std::uint64_t mb = ctx.settings.server.max_upload_mb;
-  const std::uint64_t limit = mb << 20;
-  if (req.hasContentLength() && req.getContentLength64() > static_cast<Poco::Int64>(limit)) {
-    req.response().setKeepAlive(false);
-    too_large(mb);
-  }
-  AlignInput a, b;
+// Reads the two texts of the body (JSON, or a multipart form with parts "a" and "b"), bounded.
+void read_inputs(Poco::Net::HTTPServerRequest& req, std::uint64_t limit, std::uint64_t mb, AlignInput& a,
+                 AlignInput& b) {
   std::string type = req.getContentType();
   if (Poco::icompare(type.substr(0, 19), "multipart/form-data") == 0) {
     Poco::Net::HTMLForm form;
@@ -139,6 +126,30 @@ bool route_align(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::
       if (k != "a" && k != "b") throw UserError("bad_request", "unknown field \"" + k + "\": give a and b");
     a = json_side(o, "a");
     b = json_side(o, "b");
+  }
+}
+
+}  // namespace
+
+bool route_align(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::vector<std::string>& parts,
+                 const Params& p, ApiResponse& out) {
+  if (parts.size() != 2 || parts[0] != "api" || parts[1] != "align") return false;
+  if (req.getMethod() != "POST")
+    throw UserError("method_not_allowed", req.getMethod() + " is not allowed here; use POST with two texts");
+  check_params(p, {});
+  if (!ctx.aligner) throw EnvironmentError("align_disabled", "this server does not align texts");
+  const std::uint64_t mb = ctx.settings.server.max_upload_mb;
+  const std::uint64_t limit = mb << 20;
+  if (req.hasContentLength() && req.getContentLength64() > static_cast<Poco::Int64>(limit)) {
+    discard_body(req, 16ull << 20);  // a modest overshoot still gets its answer
+    too_large(mb);
+  }
+  AlignInput a, b;
+  try {
+    read_inputs(req, limit, mb, a, b);
+  } catch (const UserError& e) {
+    if (e.code() == "too_large") discard_body(req, 16ull << 20);  // the rest of the body, then close
+    throw;
   }
   AlignedTexts r = ctx.aligner->align(a, b);
   ParallelView v = parallel_view(r.source, r.target, r.alignment);

@@ -47,21 +47,6 @@ bool token_matches(const std::string& given, const std::string& expected) {
   return diff == 0 && da.size() == db.size();
 }
 
-// Before refusing a request whose body is left unread: reads and drops up to `cap` bytes of it
-// (closing a socket with unread data sends a reset, which can destroy the response on its way to
-// the client), then closes the connection rather than reading on.
-void discard_body(Poco::Net::HTTPServerRequest& req, std::uint64_t cap) {
-  req.response().setKeepAlive(false);
-  try {
-    std::istream& in = req.stream();
-    char buf[16384];
-    std::uint64_t n = 0;
-    while (n < cap && in.read(buf, sizeof buf).gcount() > 0) n += static_cast<std::uint64_t>(in.gcount());
-  } catch (const Poco::Exception&) {
-    // the client went away: nothing to answer
-  }
-}
-
 // Refuses the request unless it carries the configured bearer token. Runs before the body is
 // read: a refused upload is not accepted into memory.
 void authorize(ApiContext& ctx, Poco::Net::HTTPServerRequest& req) {
@@ -344,6 +329,21 @@ Upload read_upload(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const Par
 }
 
 }  // namespace
+
+// Before refusing a request whose body is left unread: reads and drops up to `cap` bytes of it
+// (closing a socket with unread data sends a reset, which can destroy the response on its way to
+// the client), then closes the connection rather than reading on.
+void discard_body(Poco::Net::HTTPServerRequest& req, std::uint64_t cap) {
+  req.response().setKeepAlive(false);
+  try {
+    std::istream& in = req.stream();
+    char buf[16384];
+    std::uint64_t n = 0;
+    while (n < cap && in.read(buf, sizeof buf).gcount() > 0) n += static_cast<std::uint64_t>(in.gcount());
+  } catch (const Poco::Exception&) {
+    // the client went away: nothing to answer
+  }
+}
 
 bool route_write(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::vector<std::string>& parts,
                  const Params& p, ApiResponse& out) {

@@ -80,7 +80,8 @@ struct Score {
   std::size_t predicted = 0, gold = 0, correct = 0;
   std::set<std::pair<int, int>> found;
   double f1() const {
-    double p = predicted ? double(correct) / double(predicted) : 0, r = gold ? double(correct) / double(gold) : 0;
+    double p = predicted ? double(correct) / double(predicted) : 0,
+           r = gold ? double(correct) / double(gold) : 0;
     return p + r > 0 ? 2 * p * r / (p + r) : 0;
   }
 };
@@ -110,8 +111,8 @@ Score score(const Case& c, const Side& zh, const Side& en, const Alignment& a) {
 BOOST_AUTO_TEST_CASE(hand_made_gold_tiny_chat_and_bullets) {
   auto cases = load_cases();
   BOOST_REQUIRE_GE(cases.size(), 10u);
-  auto glossary =
-      alignment_lexicon(std::make_shared<const Glossary>(Glossary::load(test::config_dir() + "/glossary.tsv")));
+  auto glossary = alignment_lexicon(
+      std::make_shared<const Glossary>(Glossary::load(test::config_dir() + "/glossary.tsv")));
   std::map<std::string, Score> by_kind[3];  // no lexicon, glossary, glossary + learned table
   for (std::size_t k = 0; k < cases.size(); ++k) {
     const Case& c = cases[k];
