@@ -98,7 +98,8 @@ Poco::JSON::Array::Ptr strings_json(const std::vector<std::string>& list) {
   return a;
 }
 
-void read_changes(const Poco::JSON::Object::Ptr& part, const std::string& field, std::vector<LoadChange>& out) {
+void read_changes(const Poco::JSON::Object::Ptr& part, const std::string& field,
+                  std::vector<LoadChange>& out) {
   Poco::JSON::Array::Ptr a = part->has(field) ? part->getArray(field) : nullptr;
   if (!a) return;
   for (unsigned i = 0; i < a->size(); ++i)
@@ -217,7 +218,8 @@ std::optional<LoadRecord> read_load(const Xapian::Database& db, const std::strin
   for (std::size_t p = 0; p < r.parts; ++p) {
     std::string part_key = key + ":" + padded(p, 4);
     std::string part_text = db.get_metadata(part_key);
-    if (part_text.empty()) throw EnvironmentError("corrupt_index", "load history part " + part_key + " is missing");
+    if (part_text.empty())
+      throw EnvironmentError("corrupt_index", "load history part " + part_key + " is missing");
     auto part = parse_record(part_key, part_text);
     if (auto files = part->has("files") ? part->getArray("files") : nullptr)
       for (unsigned i = 0; i < files->size(); ++i)

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "fixtures.h"
+#include "serve.h"
 #include "tongwen/schema.h"
 #include "tongwen/util.h"
 
@@ -42,7 +43,8 @@ std::vector<std::string> strings(const Poco::JSON::Array::Ptr& a) {
 }
 
 std::string record(const std::string& id, const std::string& text) {
-  return "{\"id\":\"" + id + "\",\"title\":\"Record " + id + "\",\"lang\":\"en\",\"text\":\"" + text + "\"}\n";
+  return "{\"id\":\"" + id + "\",\"title\":\"Record " + id + "\",\"lang\":\"en\",\"text\":\"" + text +
+         "\"}\n";
 }
 
 // The stored data of a document (what the history hashes).
@@ -126,7 +128,8 @@ BOOST_AUTO_TEST_CASE(a_load_killed_half_way_is_recorded_exactly_as_far_as_it_com
   std::string file = dir.write("bulk.jsonl", bulk);
   Poco::Pipe out_pipe, err_pipe;
   Poco::Process::Args args{"ingest", "--data", data, "--quiet", "--batch-size", "25", file};
-  auto h = Poco::Process::launch(test::tongwen_binary(), args, test::source_dir(), nullptr, &out_pipe, &err_pipe);
+  auto h =
+      Poco::Process::launch(test::tongwen_binary(), args, test::source_dir(), nullptr, &out_pipe, &err_pipe);
   // Kill it once some batches are committed.
   for (int i = 0; i < 1000; ++i) {
     try {
@@ -159,4 +162,30 @@ BOOST_AUTO_TEST_CASE(a_load_killed_half_way_is_recorded_exactly_as_far_as_it_com
   auto again = show(data, "2");
   BOOST_TEST(again->getValue<std::size_t>("added") == 3000u - in_index.size());
   BOOST_TEST(again->getValue<bool>("complete"));
+}
+
+BOOST_AUTO_TEST_CASE(http_uploads_and_deletes_are_recorded_in_their_own_commit) {
+  TempDir dir;
+  const std::string data = dir / "data";
+  dir.write("in/a.jsonl", record("doc-a", "First text about open science."));
+  BOOST_TEST_REQUIRE(run_tongwen({"ingest", "--data", data, "--quiet", dir / "in"}).exit_code == 0);
+  {
+    const std::string token = "a-token-for-the-test";
+    test::Serve serve(data, {"server.token=" + token});
+    auto r = serve.request("POST", "/api/documents?filename=quokka.txt",
+                           "title: Quokka report\nlang: en\n\nThe quokka lives on Rottnest Island.\n", token);
+    BOOST_TEST_REQUIRE(r.status == 201, r.body);
+    r = serve.request("DELETE", "/api/documents/doc-a", "", token);
+    BOOST_TEST_REQUIRE(r.status / 100 == 2, r.body);
+  }
+  auto upload = show(data, "2");
+  BOOST_TEST(upload->getValue<std::string>("kind") == "upload");
+  BOOST_TEST(upload->getValue<std::string>("command").find("quokka.txt") != std::string::npos);
+  BOOST_TEST(upload->getValue<bool>("complete"));
+  BOOST_TEST(upload->getValue<std::size_t>("added") == 1u);
+  auto del = show(data, "3");
+  BOOST_TEST(del->getValue<std::string>("kind") == "delete");
+  auto removed = del->getArray("removed_ids");
+  BOOST_TEST_REQUIRE(removed->size() == 1u);
+  BOOST_TEST(removed->getObject(0)->getValue<std::string>("id") == "doc-a");
 }

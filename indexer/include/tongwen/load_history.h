@@ -42,9 +42,9 @@ struct LoadChange {
 };
 
 struct LoadRecord {
-  std::string id;       // "1", "2", ... in the order the loads started
-  std::string kind;     // ingest | delete
-  std::string command;  // the command line (or the HTTP client)
+  std::string id;              // "1", "2", ... in the order the loads started
+  std::string kind;            // ingest | delete
+  std::string command;         // the command line (or the HTTP client)
   std::string started, ended;  // ISO 8601 UTC; ended: the load's last commit so far
   bool complete = false;       // false: the load stopped before its last commit (killed?)
   std::size_t parts = 0;
