@@ -8,6 +8,7 @@
 #include "tongwen/index_writer.h"
 #include "tongwen/ingest.h"
 #include "tongwen/json.h"
+#include "tongwen/load_history.h"
 #include "tongwen/report.h"
 
 namespace tongwen::cli {
@@ -67,11 +68,14 @@ exit: 0 all files loaded or unchanged, 1 some files failed, 2 usage, 3 index una
   std::unique_ptr<ReportWriter> report;
   if (a.has("report")) report = std::make_unique<ReportWriter>(a.get("report"), s.ingest.report_format);
   Progress progress(!a.has("quiet"));
+  LoadRecorder recorder("ingest", command_line("ingest", argv));
+  opt.recorder = &recorder;
   std::vector<std::string> loaded_jsonl;  // candidates for exported alignments
   IngestSummary sum = ingest(
       s, opt,
       [&](const FileOutcome& o, const IngestProgress& p) {
         if (report) report->write(o);
+        recorder.file(o);
         progress.update(o, p);
         if (o.format == "jsonl" &&
             (o.outcome == "added" || o.outcome == "updated" || o.outcome == "unchanged"))
@@ -79,6 +83,8 @@ exit: 0 all files loaded or unchanged, 1 some files failed, 2 usage, 3 index una
       },
       [&](const IngestProgress& p) { progress.tick(p); });
   progress.finish(sum);
+  if (!opt.dry_run && !a.has("quiet") && !recorder.id().empty())
+    std::cerr << "recorded as load " << recorder.id() << " (tongwen loads show " << recorder.id() << ")\n";
   // A `tongwen export` file brings its alignments back (tongwen/archive.h). Idempotent, so a load
   // stopped before this point gets them on the next run, when its files are `unchanged`.
   std::vector<std::string> exports;
@@ -114,6 +120,8 @@ int cmd_delete(const Global& g, const std::vector<std::string>& argv) {
   Settings s = settings(g);
   IndexWriter w(s.index_dir(), std::chrono::seconds(s.server.write_wait_seconds));
   w.set_glossary(Glossary::configured(s));
+  LoadRecorder recorder("delete", command_line("delete", argv));
+  w.set_observer(&recorder);
   int missing = 0;
   for (const auto& id : a.positional) {
     if (w.remove(id)) {
@@ -123,6 +131,7 @@ int cmd_delete(const Global& g, const std::vector<std::string>& argv) {
       ++missing;
     }
   }
+  recorder.finish();
   w.commit();
   return missing ? kInputsFailed : kOk;
 }

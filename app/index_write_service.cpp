@@ -6,6 +6,7 @@
 #include "tongwen/converter.h"
 #include "tongwen/errors.h"
 #include "tongwen/index_writer.h"
+#include "tongwen/load_history.h"
 
 namespace tongwen {
 
@@ -41,8 +42,16 @@ UploadResult IndexWriteService::add(const Upload& upload) {
     out.outcome = "unchanged";
     return out;
   }
+  // Recorded in the load history in the upload's own commit.
+  LoadRecorder recorder("upload", "HTTP POST /api/documents " + upload.filename);
+  w.set_observer(&recorder);
+  FileOutcome file;
+  file.path = "upload/" + upload.filename;
+  file.outcome = any_existed ? "updated" : "added";
+  recorder.file(file);
   w.begin_atomic();
   for (auto& p : prepared) w.put(std::move(p));
+  recorder.finish();
   w.commit();
   out.outcome = any_existed ? "updated" : "added";
   return out;
@@ -52,8 +61,11 @@ bool IndexWriteService::remove(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
   IndexWriter w(settings_.index_dir(), std::chrono::seconds(settings_.server.write_wait_seconds));
   w.set_glossary(glossary_);
+  LoadRecorder recorder("delete", "HTTP DELETE /api/documents/" + id);
+  w.set_observer(&recorder);
   w.begin_atomic();
   bool removed = w.remove(id);
+  recorder.finish();
   if (removed) w.commit();
   return removed;
 }

@@ -93,6 +93,7 @@ commands:
   check               verify every part of the archive (exit 1 with a list of problems)
   backup DIR          write a consistent copy of the archive, while it is served and loaded
   restore DIR         put a backup back into the data folder
+  loads [show ID]     the load history: every ingest and delete, what each changed
 
 global options (before or after the command):
   --config FILE       settings file (default: $TONGWEN_CONFIG, else ./config/tongwen.properties)
@@ -158,6 +159,7 @@ int main(int argc, char** argv) {
     if (command == "check") return cmd_check(g, rest);
     if (command == "backup") return cmd_backup(g, rest);
     if (command == "restore") return cmd_restore(g, rest);
+    if (command == "loads") return cmd_loads(g, rest);
     throw UsageError("unknown command \"" + command + "\" (see tongwen --help)");
   } catch (const UsageError& e) {
     std::cerr << "tongwen: " << e.what() << "\n";

@@ -148,8 +148,12 @@ bool IndexWriter::put(PreparedDocument&& doc) {
   auto it = db_.postlist_begin(id_term);
   if (it != db_.postlist_end(id_term)) {
     existed = true;
-    std::string old_group = db_.get_document(*it).get_value(schema::SLOT_GROUP);
+    Xapian::Document old = db_.get_document(*it);
+    std::string old_group = old.get_value(schema::SLOT_GROUP);
     if (!old_group.empty()) touched_.insert(old_group);
+    if (observer_) observer_->on_put(doc.id, &old);
+  } else if (observer_) {
+    observer_->on_put(doc.id, nullptr);
   }
   if (!doc.group.empty()) touched_.insert(doc.group);
   db_.replace_document(id_term, doc.xdoc);
@@ -174,8 +178,10 @@ bool IndexWriter::remove(const std::string& id) {
   std::string id_term = std::string(schema::PREFIX_ID) + id;
   auto it = db_.postlist_begin(id_term);
   if (it == db_.postlist_end(id_term)) return false;
-  std::string group = db_.get_document(*it).get_value(schema::SLOT_GROUP);
+  Xapian::Document old = db_.get_document(*it);
+  std::string group = old.get_value(schema::SLOT_GROUP);
   if (!group.empty()) touched_.insert(group);
+  if (observer_) observer_->on_remove(id, old);
   db_.delete_document(id_term);
   return true;
 }
@@ -230,6 +236,7 @@ void IndexWriter::begin_atomic() {
 void IndexWriter::commit() {
   if (hook_ && !touched_.empty()) hook_(*this, touched_);
   touched_.clear();
+  if (observer_) observer_->before_commit(*this);
   std::unique_lock<std::shared_mutex> gate(commit_gate());
   if (atomic_) {
     db_.commit_transaction();  // flushed: this is the commit

@@ -28,6 +28,7 @@
 #include "tongwen/errors.h"
 #include "tongwen/glossary.h"
 #include "tongwen/index_writer.h"
+#include "tongwen/load_history.h"
 #include "tongwen/manifest.h"
 #include "tongwen/util.h"
 
@@ -816,6 +817,7 @@ IngestSummary ingest(const Settings& settings, const IngestOptions& options, con
     writer = std::make_unique<IndexWriter>(settings.index_dir(),
                                            std::chrono::seconds(settings.server.write_wait_seconds));
     writer->set_glossary(Glossary::configured(settings));
+    if (options.recorder) writer->set_observer(options.recorder);
   }
 
   // Manifest problems and skipped folder notes first: they concern the whole load.
@@ -885,6 +887,7 @@ IngestSummary ingest(const Settings& settings, const IngestOptions& options, con
     }
   }
   if (writer) {
+    if (options.recorder) options.recorder->finish();
     auto t0 = Clock::now();
     writer->commit();
     summary.commit_seconds += std::chrono::duration<double>(Clock::now() - t0).count();

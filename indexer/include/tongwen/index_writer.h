@@ -30,6 +30,19 @@ struct PreparedDocument {
 PreparedDocument prepare_document(const Document& doc, terms::TermWriter& writer,
                                   const std::string& content_hash);
 
+class IndexWriter;
+
+// Sees every change a writer makes, and is called last before each commit, so that what it
+// records (the load history, tongwen/load_history.h) lands in the same commit as the documents.
+class WriteObserver {
+ public:
+  virtual ~WriteObserver() = default;
+  // `replaced` is the stored version a put replaces (nullptr for a new document).
+  virtual void on_put(const std::string& id, const Xapian::Document* replaced) = 0;
+  virtual void on_remove(const std::string& id, const Xapian::Document& removed) = 0;
+  virtual void before_commit(IndexWriter& writer) = 0;
+};
+
 class IndexWriter {
  public:
   // Opens or creates the index in `dir`. When another process holds the write lock, retries until
@@ -68,6 +81,8 @@ class IndexWriter {
   void set_glossary(std::shared_ptr<const Glossary> g) { glossary_ = std::move(g); }
   const std::shared_ptr<const Glossary>& glossary() const { return glossary_; }
   Xapian::WritableDatabase& database() { return db_; }
+  // One observer (not owned; nullptr: none).
+  void set_observer(WriteObserver* o) { observer_ = o; }
 
  private:
   Xapian::WritableDatabase db_;
@@ -77,6 +92,7 @@ class IndexWriter {
   CommitHook hook_;
   bool atomic_ = false;
   std::shared_ptr<const Glossary> glossary_;  // inside a Xapian transaction opened by begin_atomic()
+  WriteObserver* observer_ = nullptr;
 };
 
 }  // namespace tongwen

@@ -36,6 +36,8 @@ struct FileOutcome {
   std::uint64_t bytes = 0;
 };
 
+class LoadRecorder;  // tongwen/load_history.h
+
 struct IngestOptions {
   std::vector<std::string> paths;  // files and folders (walked recursively)
   std::string manifest;            // CSV: path plus metadata columns (tongwen/manifest.h)
@@ -46,6 +48,8 @@ struct IngestOptions {
   // folder), or every one when no path is given.
   bool prune = false;
   std::string format;  // force one converter for every file
+  // Set on the load's writer (the load history); told finish() before the last commit.
+  LoadRecorder* recorder = nullptr;
 };
 
 struct IngestSummary {

@@ -1,0 +1,191 @@
+// The load history (issue 15): every ingest run and delete recorded in the index, in the same
+// commits as its documents.
+#include <boost/test/unit_test.hpp>
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Pipe.h>
+#include <Poco/Process.h>
+
+#include <xapian.h>
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "fixtures.h"
+#include "serve.h"
+#include "tongwen/schema.h"
+#include "tongwen/util.h"
+
+using namespace tongwen;
+using test::run_tongwen;
+using test::TempDir;
+
+namespace {
+
+Poco::Dynamic::Var parsed(const std::string& text) {
+  Poco::JSON::Parser parser;
+  return parser.parse(text);
+}
+
+Poco::JSON::Object::Ptr show(const std::string& data, const std::string& id) {
+  auto r = run_tongwen({"loads", "show", id, "--data", data, "--json"});
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  return parsed(r.out).extract<Poco::JSON::Object::Ptr>();
+}
+
+std::vector<std::string> strings(const Poco::JSON::Array::Ptr& a) {
+  std::vector<std::string> out;
+  for (unsigned i = 0; i < a->size(); ++i) out.push_back(a->getElement<std::string>(i));
+  return out;
+}
+
+std::string record(const std::string& id, const std::string& text) {
+  return "{\"id\":\"" + id + "\",\"title\":\"Record " + id + "\",\"lang\":\"en\",\"text\":\"" + text +
+         "\"}\n";
+}
+
+// The stored data of a document (what the history hashes).
+std::string stored_data(const std::string& data, const std::string& id) {
+  Xapian::Database db(data + "/index");
+  std::string term = std::string(schema::PREFIX_ID) + id;
+  return db.get_document(*db.postlist_begin(term)).get_data();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(every_ingest_and_delete_is_recorded_with_what_it_changed) {
+  TempDir dir;
+  const std::string data = dir / "data";
+  std::string a = dir.write("in/a.jsonl", record("doc-a", "First text about open science."));
+  std::string b = dir.write("in/b.jsonl", record("doc-b", "Second text about patents."));
+  auto r = run_tongwen({"ingest", "--data", data, "--quiet", dir / "in"});
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  const std::string old_a = stored_data(data, "doc-a");
+
+  // The same folder again with one file changed: an update with the hash of the old version.
+  dir.write("in/a.jsonl", record("doc-a", "First text, revised, about open data."));
+  r = run_tongwen({"ingest", "--data", data, dir / "in"});
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  BOOST_TEST(r.err.find("recorded as load 2") != std::string::npos, r.err);
+  const std::string old_b = stored_data(data, "doc-b");
+  r = run_tongwen({"delete", "--data", data, "doc-b"});
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+
+  r = run_tongwen({"loads", "--data", data, "--json"});
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  auto list = parsed(r.out).extract<Poco::JSON::Array::Ptr>();
+  BOOST_TEST_REQUIRE(list->size() == 3u, r.out);
+  auto load = [&](unsigned i) { return list->getObject(i); };
+  BOOST_TEST(load(0)->getValue<std::string>("id") == "1");
+  BOOST_TEST(load(0)->getValue<std::string>("kind") == "ingest");
+  BOOST_TEST(load(0)->getValue<std::size_t>("added") == 2u);
+  BOOST_TEST(load(0)->getValue<std::size_t>("files") == 2u);
+  BOOST_TEST(load(0)->getValue<bool>("complete"));
+  BOOST_TEST(load(0)->getValue<std::string>("command").find("tongwen ingest") == 0u);
+  BOOST_TEST(load(1)->getValue<std::size_t>("added") == 0u);
+  BOOST_TEST(load(1)->getValue<std::size_t>("updated") == 1u);
+  BOOST_TEST(load(2)->getValue<std::string>("kind") == "delete");
+  BOOST_TEST(load(2)->getValue<std::size_t>("removed") == 1u);
+
+  auto first = show(data, "1");
+  auto added = strings(first->getArray("added_ids"));
+  BOOST_TEST((std::set<std::string>(added.begin(), added.end()) == std::set<std::string>{"doc-a", "doc-b"}));
+  std::set<std::string> outcomes;
+  auto files = first->getArray("files_detail");
+  for (unsigned i = 0; i < files->size(); ++i)
+    outcomes.insert(files->getObject(i)->getValue<std::string>("path") + " " +
+                    files->getObject(i)->getValue<std::string>("outcome"));
+  BOOST_TEST((outcomes == std::set<std::string>{a + " added", b + " added"}));
+
+  auto second = show(data, "2");
+  auto updated = second->getArray("updated_ids");
+  BOOST_TEST_REQUIRE(updated->size() == 1u);
+  BOOST_TEST(updated->getObject(0)->getValue<std::string>("id") == "doc-a");
+  BOOST_TEST(updated->getObject(0)->getValue<std::string>("replaced") == sha256_hex(old_a));
+  auto third = show(data, "000003");  // the padded form names the same load
+  auto removed = third->getArray("removed_ids");
+  BOOST_TEST_REQUIRE(removed->size() == 1u);
+  BOOST_TEST(removed->getObject(0)->getValue<std::string>("id") == "doc-b");
+  BOOST_TEST(removed->getObject(0)->getValue<std::string>("replaced") == sha256_hex(old_b));
+
+  r = run_tongwen({"loads", "show", "4", "--data", data});
+  BOOST_TEST(r.exit_code == 1);
+  BOOST_TEST(r.err.find("no load \"4\"") != std::string::npos, r.err);
+  // The history does not disturb the integrity check.
+  r = run_tongwen({"check", "--data", data});
+  BOOST_TEST(r.exit_code == 0, r.out);
+}
+
+BOOST_AUTO_TEST_CASE(a_load_killed_half_way_is_recorded_exactly_as_far_as_it_committed) {
+  TempDir dir;
+  const std::string data = dir / "data";
+  std::string bulk;
+  for (int i = 0; i < 3000; ++i)
+    bulk += record("bulk-" + std::to_string(i), "Bulk record " + std::to_string(i) + " on innovation.");
+  std::string file = dir.write("bulk.jsonl", bulk);
+  Poco::Pipe out_pipe, err_pipe;
+  Poco::Process::Args args{"ingest", "--data", data, "--quiet", "--batch-size", "25", file};
+  auto h =
+      Poco::Process::launch(test::tongwen_binary(), args, test::source_dir(), nullptr, &out_pipe, &err_pipe);
+  // Kill it once some batches are committed.
+  for (int i = 0; i < 1000; ++i) {
+    try {
+      if (Xapian::Database(data + "/index").get_doccount() >= 100) break;
+    } catch (const Xapian::Error&) {
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  Poco::Process::kill(h);
+  h.wait();
+
+  std::set<std::string> in_index;
+  {
+    Xapian::Database db(data + "/index");
+    const std::string prefix(schema::PREFIX_ID);
+    for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t)
+      in_index.insert((*t).substr(prefix.size()));
+  }
+  BOOST_TEST_MESSAGE("killed with " << in_index.size() << " of 3000 documents committed");
+  BOOST_TEST(in_index.size() >= 100u);
+  auto load = show(data, "1");
+  auto added = strings(load->getArray("added_ids"));
+  BOOST_TEST(load->getValue<std::size_t>("added") == added.size());
+  BOOST_TEST((std::set<std::string>(added.begin(), added.end()) == in_index));
+  if (in_index.size() < 3000u) BOOST_TEST(!load->getValue<bool>("complete"));
+
+  // The same command again finishes the job; its load adds exactly the rest.
+  auto r = run_tongwen({"ingest", "--data", data, "--quiet", file});
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  auto again = show(data, "2");
+  BOOST_TEST(again->getValue<std::size_t>("added") == 3000u - in_index.size());
+  BOOST_TEST(again->getValue<bool>("complete"));
+}
+
+BOOST_AUTO_TEST_CASE(http_uploads_and_deletes_are_recorded_in_their_own_commit) {
+  TempDir dir;
+  const std::string data = dir / "data";
+  dir.write("in/a.jsonl", record("doc-a", "First text about open science."));
+  BOOST_TEST_REQUIRE(run_tongwen({"ingest", "--data", data, "--quiet", dir / "in"}).exit_code == 0);
+  {
+    const std::string token = "a-token-for-the-test";
+    test::Serve serve(data, {"server.token=" + token});
+    auto r = serve.request("POST", "/api/documents?filename=quokka.txt",
+                           "title: Quokka report\nlang: en\n\nThe quokka lives on Rottnest Island.\n", token);
+    BOOST_TEST_REQUIRE(r.status == 201, r.body);
+    r = serve.request("DELETE", "/api/documents/doc-a", "", token);
+    BOOST_TEST_REQUIRE(r.status / 100 == 2, r.body);
+  }
+  auto upload = show(data, "2");
+  BOOST_TEST(upload->getValue<std::string>("kind") == "upload");
+  BOOST_TEST(upload->getValue<std::string>("command").find("quokka.txt") != std::string::npos);
+  BOOST_TEST(upload->getValue<bool>("complete"));
+  BOOST_TEST(upload->getValue<std::size_t>("added") == 1u);
+  auto del = show(data, "3");
+  BOOST_TEST(del->getValue<std::string>("kind") == "delete");
+  auto removed = del->getArray("removed_ids");
+  BOOST_TEST_REQUIRE(removed->size() == 1u);
+  BOOST_TEST(removed->getObject(0)->getValue<std::string>("id") == "doc-a");
+}
