@@ -331,6 +331,16 @@ BOOST_AUTO_TEST_CASE(backup_during_a_bulk_load_and_searches_restores_the_revisio
       }
     }
   });
+  // Stopped and joined on every way out of the case (a failed REQUIRE included): a thread still
+  // joinable at scope exit would abort the whole test program.
+  struct Join {
+    std::atomic<bool>& stop;
+    std::thread& t;
+    ~Join() {
+      stop = true;
+      if (t.joinable()) t.join();
+    }
+  } join_searcher{stop, searcher};
   // Wait until the load has committed something, then back up while it goes on.
   for (int i = 0; i < 600; ++i) {
     search.refresh();
