@@ -553,6 +553,21 @@ BOOST_AUTO_TEST_CASE(html_nested_beyond_the_parser_limit_is_too_deep_not_silentl
   BOOST_TEST(e.rfind("too_deep: " + path + ": ", 0) == 0, e);
 }
 
+BOOST_AUTO_TEST_CASE(a_doctype_internal_subset_is_no_text_and_its_entities_are_not_expanded) {
+  test::TempDir dir;
+  std::string path =
+      dir.write("dtd.html",
+                "<!DOCTYPE html [\n<!ENTITY xxe SYSTEM \"file:///etc/passwd\">\n"
+                "<!ENTITY note \"a ] in a value\">\n]>\n<html><head><title>Page title</title>"
+                "</head><body><p>Hello &xxe;world &note;here.</p><p>Second.</p></body></html>\n");
+  const Document d = convert_file(path, ConvertOptions{}).documents.at(0);
+  BOOST_TEST(d.title == "Page title");
+  std::vector<std::string> got;
+  for (const auto& p : d.paragraphs) got.push_back(p.text);
+  BOOST_TEST(got == (std::vector<std::string>{"Hello world here.", "Second."}),
+             boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // ---------------------------------------------------------------- the CLI
