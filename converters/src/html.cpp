@@ -48,34 +48,25 @@ void strip_internal_subset(std::string& text) {
   auto doctype = head.find("<!doctype");
   if (doctype == std::string::npos) return;
   if (auto html = head.find("<html"); html < doctype) return;  // a DOCTYPE only opens the page
-  std::size_t i = doctype + 9;
-  char quote = 0;
-  for (; i < text.size(); ++i) {
-    char c = text[i];
-    if (quote) {
-      if (c == quote) quote = 0;
-    } else if (c == '"' || c == '\'') {
-      quote = c;
-    } else if (c == '>') {
-      return;  // no internal subset
-    } else if (c == '[') {
-      break;
+  // The first of `stops` at or after `from` outside quoted strings, or npos.
+  auto find_unquoted = [&text](std::size_t from, std::string_view stops) {
+    char quote = 0;
+    for (std::size_t k = from; k < text.size(); ++k) {
+      char c = text[k];
+      if (quote) {
+        if (c == quote) quote = 0;
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+      } else if (stops.find(c) != std::string_view::npos) {
+        return k;
+      }
     }
-  }
-  if (i >= text.size()) return;
-  std::size_t open = i;
-  quote = 0;
-  for (++i; i < text.size(); ++i) {
-    char c = text[i];
-    if (quote) {
-      if (c == quote) quote = 0;
-    } else if (c == '"' || c == '\'') {
-      quote = c;
-    } else if (c == ']') {
-      break;
-    }
-  }
-  std::size_t end = i < text.size() ? i + 1 : text.size();  // an unclosed subset runs to the end
+    return std::string::npos;
+  };
+  std::size_t open = find_unquoted(doctype + 9, ">[");
+  if (open == std::string::npos || text[open] == '>') return;  // no internal subset
+  std::size_t i = find_unquoted(open + 1, "]");
+  std::size_t end = i != std::string::npos ? i + 1 : text.size();  // an unclosed subset runs to the end
   std::string subset = text.substr(open, end - open);
   std::vector<std::string> entities;
   for (auto at = subset.find("<!ENTITY"); at != std::string::npos; at = subset.find("<!ENTITY", at + 1)) {
