@@ -281,8 +281,7 @@ BOOST_AUTO_TEST_CASE(short_ascii_utf16_without_bom_is_utf16_not_binary) {
   BOOST_TEST(d.encoding == "UTF-16BE");
   BOOST_TEST(d.text == text);
   // Chinese without ASCII has no NUL byte: nearly every character must then be Han or CJK punctuation.
-  const std::string zh =
-      "同文论坛汇集中英双语讲话，整理为可检索的会议记录。每段都保留说话人姓名与所属机构。";
+  const std::string zh = "同文论坛汇集中英双语讲话，整理为可检索的会议记录。每段都保留说话人姓名与所属机构。";
   std::string zh_le = encoding::from_utf8(zh, "UTF-16LE");
   BOOST_REQUIRE(zh_le.find('\0') == std::string::npos);
   d = encoding::to_utf8(zh_le, "", "short-zh.txt");
