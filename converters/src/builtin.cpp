@@ -8,6 +8,7 @@ void register_builtin_converters(ConverterRegistry& r) {
   r.add(make_ted_converter());
   r.add(make_wmt_converter());
   r.add(make_tmx_converter());
+  r.add(make_xliff_converter());
   r.add(make_tei_converter());
   r.add(make_html_converter());
   r.add(make_feed_converter());

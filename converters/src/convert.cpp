@@ -192,6 +192,9 @@ class Completer {
       if (base.empty()) base = "doc";
       d.id = base + "-" + path_hash_ + (single ? "" : "-" + std::to_string(index + 1));
     }
+    // Ids come from headers, JSON fields, xml:id, tuid, sidecars and manifests: checked here, once.
+    check_id(d.id, "id", index, single);
+    check_id(d.translation_of, "translation_of", index, single);
     if (d.title.empty()) d.title = stem_of(name_);
     if (d.translation_group.empty()) {
       if (!d.translation_of.empty())
@@ -205,6 +208,15 @@ class Completer {
   }
 
  private:
+  void check_id(const std::string& id, const char* field, std::size_t index, bool single) const {
+    if (id.empty()) return;
+    std::string problem = id_problem(id);
+    if (problem.empty()) return;
+    throw ConvertError(path_, "bad_id",
+                       (single ? std::string() : "document " + std::to_string(index + 1) + ": ") + field +
+                           " " + quote_id(id) + " is refused: " + problem);
+  }
+
   // Sidecar NAME.meta.json, then the caller's overrides (a manifest row) on top.
   static MetadataOverrides load_overrides(const std::string& path, const ConvertOptions& options) {
     MetadataOverrides overrides;

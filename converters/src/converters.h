@@ -17,6 +17,7 @@ std::unique_ptr<Converter> make_text_converter();
 std::unique_ptr<Converter> make_ted_converter();
 std::unique_ptr<Converter> make_wmt_converter();
 std::unique_ptr<Converter> make_tmx_converter();
+std::unique_ptr<Converter> make_xliff_converter();
 std::unique_ptr<Converter> make_tei_converter();
 std::unique_ptr<Converter> make_html_converter();
 std::unique_ptr<Converter> make_feed_converter();

@@ -20,6 +20,8 @@
 #include <cctype>
 #include <memory>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "converters.h"
 #include "tongwen/encoding.h"
@@ -35,6 +37,51 @@ std::string lower(std::string_view s) {
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
+}
+
+// libxml2's HTML parser has no DTD internal subset: `<!DOCTYPE html [ <!ENTITY x "..."> ]>` would
+// leave "]>" (and the head) as body text. The subset is cut out (its newlines kept, so that line
+// numbers stay true), and references to the entities it declared are dropped: entities are never
+// expanded, here as in the XML formats.
+void strip_internal_subset(std::string& text) {
+  std::string head = lower(std::string_view(text).substr(0, std::min<std::size_t>(text.size(), 1 << 16)));
+  auto doctype = head.find("<!doctype");
+  if (doctype == std::string::npos) return;
+  if (auto html = head.find("<html"); html < doctype) return;  // a DOCTYPE only opens the page
+  // The first of `stops` at or after `from` outside quoted strings, or npos.
+  auto find_unquoted = [&text](std::size_t from, std::string_view stops) {
+    char quote = 0;
+    for (std::size_t k = from; k < text.size(); ++k) {
+      char c = text[k];
+      if (quote) {
+        if (c == quote) quote = 0;
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+      } else if (stops.find(c) != std::string_view::npos) {
+        return k;
+      }
+    }
+    return std::string::npos;
+  };
+  std::size_t open = find_unquoted(doctype + 9, ">[");
+  if (open == std::string::npos || text[open] == '>') return;  // no internal subset
+  std::size_t i = find_unquoted(open + 1, "]");
+  std::size_t end = i != std::string::npos ? i + 1 : text.size();  // an unclosed subset runs to the end
+  std::string subset = text.substr(open, end - open);
+  std::vector<std::string> entities;
+  for (auto at = subset.find("<!ENTITY"); at != std::string::npos; at = subset.find("<!ENTITY", at + 1)) {
+    std::size_t n = at + 8;
+    while (n < subset.size() && std::isspace(static_cast<unsigned char>(subset[n]))) ++n;
+    std::size_t name_end = n;
+    while (name_end < subset.size() && !std::isspace(static_cast<unsigned char>(subset[name_end])))
+      ++name_end;
+    if (name_end > n && subset[n] != '%') entities.push_back("&" + subset.substr(n, name_end - n) + ";");
+  }
+  std::string newlines(static_cast<std::size_t>(std::count(subset.begin(), subset.end(), '\n')), '\n');
+  text.replace(open, end - open, newlines);
+  for (const auto& ref : entities)
+    for (auto at = text.find(ref, open); at != std::string::npos; at = text.find(ref, at))
+      text.erase(at, ref.size());
 }
 
 std::string lang_tag(const std::string& raw) {
@@ -218,6 +265,7 @@ class HtmlConverter final : public Converter {
       doc.extra["declared_encoding"] = page_declared;
     }
     if (trim(decoded.text).empty()) throw ConvertError(in.path, "empty", "file is empty");
+    strip_internal_subset(decoded.text);
     int options = HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER |
                   HTML_PARSE_IGNORE_ENC;
     htmlParserCtxtPtr ctxt = htmlNewParserCtxt();

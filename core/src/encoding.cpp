@@ -262,6 +262,20 @@ bool utf16_evidence(std::string_view b, bool little_endian) {
   return nul_here > 0 && nul_there == 0;
 }
 
+// UTF-16 without a BOM whose bytes are also valid UTF-8 (ASCII or Latin text: every other byte
+// is NUL) would be refused as binary: it is UTF-16 when the evidence is clear, that is NULs only
+// at the high-byte offsets of one byte order, on at least a quarter of its code units, and the
+// decoded text has no NUL or control character. "" otherwise.
+const char* clear_utf16(std::string_view b) {
+  for (bool little : {true, false}) {
+    if (!utf16_evidence(b, little)) continue;
+    std::size_t nul = 0;
+    for (std::size_t i = little ? 1 : 0; i < b.size(); i += 2) nul += b[i] == '\0';
+    if (nul * 4 >= b.size() / 2) return little ? "UTF-16LE" : "UTF-16BE";
+  }
+  return "";
+}
+
 // Legacy Chinese text is mostly made of its set's common characters (GB2312 level 1, Big5's
 // frequent characters); misread bytes land anywhere in the set's much larger code space: the share
 // of Han characters (of the first 2,000) that are common must be at least half.
@@ -478,8 +492,14 @@ Decoded to_utf8(std::string_view bytes, std::string_view declared, const std::st
     return d;
   }
   if (text::is_valid_utf8(bytes)) {
-    if (has_nul_or_controls(bytes))
+    if (has_nul_or_controls(bytes)) {
+      if (const char* u16 = clear_utf16(bytes);
+          *u16 && convert_strict(bytes, u16, d.text) && !has_nul_or_controls(d.text)) {
+        d.encoding = u16;
+        return d;
+      }
       throw ConvertError(path, "encoding", "is binary data, not text (NUL or control bytes)");
+    }
     d.text = std::string(bytes);
     d.encoding = "UTF-8";
     return d;
@@ -542,6 +562,24 @@ Decoded to_utf8(std::string_view bytes, std::string_view declared, const std::st
     d.text = strip_bom_utf8(std::move(out));
     d.encoding = used;
     d.confidence = conf == kForced ? 10 : conf;
+    return d;
+  }
+  // Chinese UTF-16 without a BOM and without ASCII has no NUL to go by: when no other reading fits,
+  // it is UTF-16 if at least 90% of its (8 or more) characters are unified Han ideographs or CJK
+  // or full-width punctuation, which misread bytes hardly ever are.
+  for (const char* u16 : {"UTF-16LE", "UTF-16BE"}) {
+    std::string out;
+    if (bytes.size() % 2 || !convert_strict(bytes, u16, out) || has_nul_or_controls(out)) continue;
+    std::size_t chars = 0, han = 0;
+    for (std::size_t i = 0; i < out.size();) {
+      char32_t cp = text::next_code_point(out, i);
+      ++chars;
+      han +=
+          (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF00 && cp <= 0xFFEF);
+    }
+    if (chars < 8 || han * 10 < chars * 9) continue;
+    d.text = std::move(out);
+    d.encoding = u16;
     return d;
   }
   // A few bad bytes in text, not binary data: say where the first is.

@@ -30,6 +30,9 @@ const std::vector<ErrorCode>& error_codes() {
       {"encoding", U, 422, 1, "the bytes are not text in the declared or detected encoding"},
       {"malformed", U, 422, 1, "the file is not valid in its format (the message says where)"},
       {"bad_metadata", U, 422, 1, "a metadata field has a wrong value"},
+      {"bad_id", U, 422, 1,
+       "a document id that is not one safe path segment (slash, backslash, dot segment, control character, "
+       "NUL)"},
       {"missing_field", U, 422, 1, "a field the format requires is missing"},
       {"missing_include", U, 422, 1, "an included file does not exist"},
       {"no_text", U, 422, 1, "the file holds no text to index"},

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "tongwen/errors.h"
+#include "tongwen/text.h"
 
 namespace tongwen {
 
@@ -162,6 +163,42 @@ Document unserialise(std::string_view data) {
   }
   if (!r.done()) throw EnvironmentError("corrupt_index", "stored document data has trailing bytes");
   return doc;
+}
+
+std::string id_problem(std::string_view id) {
+  if (id.empty()) return "the id is empty";
+  if (id.size() > MAX_ID_BYTES)
+    return "the id is " + std::to_string(id.size()) + " bytes, over the limit of " +
+           std::to_string(MAX_ID_BYTES);
+  if (!text::is_valid_utf8(id)) return "the id is not valid UTF-8";
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    auto c = static_cast<unsigned char>(id[i]);
+    if (c == 0) return "the id contains a NUL byte at byte " + std::to_string(i + 1);
+    if (c < 0x20 || c == 0x7f)
+      return "the id contains a control character (U+" + std::string("00") + "0123456789ABCDEF"[c >> 4] +
+             "0123456789ABCDEF"[c & 15] + ") at byte " + std::to_string(i + 1);
+    if (c == '/' || c == '\\')
+      return std::string("the id contains '") + static_cast<char>(c) + "' (an id is one path segment)";
+  }
+  if (id == "." || id == "..") return "the id is a dot segment (\"" + std::string(id) + "\")";
+  return {};
+}
+
+std::string quote_id(std::string_view id) {
+  bool utf8 = text::is_valid_utf8(id);
+  std::string out = "\"";
+  for (char ch : id.substr(0, 2 * MAX_ID_BYTES)) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f || c == '\\' || (c >= 0x80 && !utf8)) {
+      out += "\\x";
+      out += "0123456789abcdef"[c >> 4];
+      out += "0123456789abcdef"[c & 15];
+    } else {
+      out += ch;
+    }
+  }
+  if (id.size() > 2 * MAX_ID_BYTES) out += "...";
+  return out + "\"";
 }
 
 std::string slugify(std::string_view text, std::size_t max_len) {

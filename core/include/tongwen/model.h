@@ -76,6 +76,16 @@ std::string to_json(const Document& doc, bool pretty = false);
 // `extra` when they are strings. Throws UserError("malformed", ...) on bad JSON or bad types.
 Document document_from_json(std::string_view json);
 
+// Why a document id cannot be used, or "" when it can. An id names a document in URLs
+// (/api/documents/{id}), in export file names and in Xapian terms, so it must be one path segment:
+// no '/', no '\\', not "." or "..", no control character or NUL, valid UTF-8, at most
+// MAX_ID_BYTES bytes (a Xapian term is at most 245 bytes, prefix included), not empty.
+constexpr std::size_t MAX_ID_BYTES = 200;
+std::string id_problem(std::string_view id);
+// The id quoted for an error message: control characters, NUL and (when the id is not UTF-8)
+// bytes over 0x7F written as \xNN, so the message stays one line of valid UTF-8.
+std::string quote_id(std::string_view id);
+
 // Lowercase ASCII slug for ids: letters, digits and '-', at most max_len characters.
 std::string slugify(std::string_view text, std::size_t max_len = 64);
 

@@ -553,6 +553,88 @@ BOOST_AUTO_TEST_CASE(html_nested_beyond_the_parser_limit_is_too_deep_not_silentl
   BOOST_TEST(e.rfind("too_deep: " + path + ": ", 0) == 0, e);
 }
 
+BOOST_AUTO_TEST_CASE(a_doctype_internal_subset_is_no_text_and_its_entities_are_not_expanded) {
+  test::TempDir dir;
+  std::string path =
+      dir.write("dtd.html",
+                "<!DOCTYPE html [\n<!ENTITY xxe SYSTEM \"file:///etc/passwd\">\n"
+                "<!ENTITY note \"a ] in a value\">\n]>\n<html><head><title>Page title</title>"
+                "</head><body><p>Hello &xxe;world &note;here.</p><p>Second.</p></body></html>\n");
+  const Document d = convert_file(path, ConvertOptions{}).documents.at(0);
+  BOOST_TEST(d.title == "Page title");
+  std::vector<std::string> got;
+  for (const auto& p : d.paragraphs) got.push_back(p.text);
+  BOOST_TEST(got == (std::vector<std::string>{"Hello world here.", "Second."}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(xliff)
+
+BOOST_AUTO_TEST_CASE(xliff_1_2_and_2_0_give_a_source_and_a_target_document_aligned_by_unit) {
+  test::TempDir dir;
+  struct Want {
+    const char* name;
+    std::string bytes;
+    std::vector<std::string> source, target, anchors;
+  };
+  const std::vector<Want> cases = {{"talk.xliff",
+                                    R"XL(<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+  <file source-language="en" target-language="zh-CN" original="opening-speech" datatype="plaintext">
+    <body>
+      <trans-unit id="1"><source>Welcome to the <g id="b">forum</g>.</source><target>欢迎来到<g id="b">论坛</g>。</target></trans-unit>
+      <group id="g1"><trans-unit id="2"><source>Open science<ph id="p">&lt;br/&gt;</ph> matters.</source><target>开放科学很重要。</target></trans-unit></group>
+    </body>
+  </file>
+</xliff>
+)XL",
+                                    {"Welcome to the forum.", "Open science matters."},
+                                    {"欢迎来到论坛。", "开放科学很重要。"},
+                                    {"1", "2"}},
+                                   {"talk2.xlf",
+                                    R"XL(<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="2.0" xmlns="urn:oasis:names:tc:xliff:document:2.0" srcLang="en" trgLang="zh-CN">
+  <file id="f1" original="closing">
+    <unit id="u1"><segment id="s1"><source>Thank you.</source><target>谢谢。</target></segment><segment id="s2"><source>See you <pc id="1">next year</pc>.</source><target>明年见。</target></segment></unit>
+  </file>
+</xliff>
+)XL",
+                                    {"Thank you.", "See you next year."},
+                                    {"谢谢。", "明年见。"},
+                                    {"u1-s1", "u1-s2"}}};
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.name) {
+      auto r = convert_file(dir.write(c.name, c.bytes), ConvertOptions{});
+      BOOST_TEST(r.format == "xliff");  // not taken as HTML
+      BOOST_REQUIRE_EQUAL(r.documents.size(), 2u);
+      const Document &s = r.documents[0], &t = r.documents[1];
+      BOOST_TEST(s.lang == "en");
+      BOOST_TEST(t.lang == "zh-Hans");
+      BOOST_TEST(s.translation_group == t.translation_group);
+      BOOST_TEST(t.translation_of == s.id);
+      std::vector<std::string> st, tt, sa, ta;
+      for (const auto& p : s.paragraphs) st.push_back(p.text), sa.push_back(p.anchor);
+      for (const auto& p : t.paragraphs) tt.push_back(p.text), ta.push_back(p.anchor);
+      BOOST_TEST(st == c.source, boost::test_tools::per_element());
+      BOOST_TEST(tt == c.target, boost::test_tools::per_element());
+      BOOST_TEST(sa == c.anchors, boost::test_tools::per_element());
+      BOOST_TEST(ta == c.anchors, boost::test_tools::per_element());
+    }
+  }
+  // The same safety as TMX: a declared entity is refused, not expanded.
+  std::string e = error_of([&] {
+    convert_file(
+        dir.write("xxe.xlf",
+                  "<?xml version=\"1.0\"?><!DOCTYPE xliff [<!ENTITY x SYSTEM "
+                  "\"file:///etc/passwd\">]><xliff version=\"1.2\"><file source-language=\"en\">"
+                  "<body><trans-unit id=\"1\"><source>&x;</source></trans-unit></body></file></xliff>"),
+        ConvertOptions{});
+  });
+  BOOST_TEST(e.rfind("unsafe: ", 0) == 0, e);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // ---------------------------------------------------------------- the CLI

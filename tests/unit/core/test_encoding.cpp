@@ -265,6 +265,33 @@ BOOST_AUTO_TEST_CASE(utf16_without_bom_needs_nul_bytes_where_utf16_puts_them) {
   BOOST_TEST(d.text == "Tong 创新\n");
 }
 
+BOOST_AUTO_TEST_CASE(short_ascii_utf16_without_bom_is_utf16_not_binary) {
+  // 57 characters of ASCII: its bytes are also valid UTF-8 with a NUL every other byte (finding 9).
+  const std::string text = "Tongwen keeps the proceedings of the forum in two tongues";
+  BOOST_REQUIRE_EQUAL(text.size(), 57u);
+  std::string le, be;
+  for (char c : text) {
+    le += c, le += '\0';
+    be += '\0', be += c;
+  }
+  auto d = encoding::to_utf8(le, "", "short-le.txt");
+  BOOST_TEST(d.encoding == "UTF-16LE");
+  BOOST_TEST(d.text == text);
+  d = encoding::to_utf8(be, "", "short-be.txt");
+  BOOST_TEST(d.encoding == "UTF-16BE");
+  BOOST_TEST(d.text == text);
+  // Chinese without ASCII has no NUL byte: nearly every character must then be Han or CJK punctuation.
+  const std::string zh = "同文论坛汇集中英双语讲话，整理为可检索的会议记录。每段都保留说话人姓名与所属机构。";
+  std::string zh_le = encoding::from_utf8(zh, "UTF-16LE");
+  BOOST_REQUIRE(zh_le.find('\0') == std::string::npos);
+  d = encoding::to_utf8(zh_le, "", "short-zh.txt");
+  BOOST_TEST(d.encoding == "UTF-16LE");
+  BOOST_TEST(d.text == zh);
+  // NULs on both byte orders, or control characters once decoded, stay binary.
+  for (const std::string& bin : {std::string("ab\0\0cd\0\0", 8), std::string("\x01\0\x02\0\x03\0\x04\0", 8)})
+    BOOST_CHECK_THROW(encoding::to_utf8(bin, "", "x.bin"), ConvertError);
+}
+
 BOOST_AUTO_TEST_CASE(legacy_readings_must_look_like_text_of_their_script) {
   // Genuine Western text still decodes.
   auto d = encoding::to_utf8("Le caf\xE9 est tr\xE8s bon, na\xEFve r\xE9sum\xE9 \xE0 Paris.", "", "fr.txt");

@@ -80,3 +80,25 @@ BOOST_AUTO_TEST_CASE(year_and_slug) {
   BOOST_TEST(slugify("Hello, World! 2023") == "hello-world-2023");
   BOOST_TEST(slugify("人工智能 AI") == "ai");
 }
+
+BOOST_AUTO_TEST_CASE(id_problem_accepts_ordinary_ids_and_names_what_is_unsafe) {
+  for (const char* ok : {"ted-1234-en", "PubMed_8", "v1.2", "...a", "人工智能-2023", "a:b", "x.."})
+    BOOST_TEST(id_problem(ok).empty(), ok << ": " << id_problem(ok));
+  struct Case {
+    std::string id, problem;
+  };
+  for (const Case& c : std::vector<Case>{{"../../etc/evil", "'/'"},
+                                         {"a\\b", "'\\'"},
+                                         {"..", "dot segment"},
+                                         {".", "dot segment"},
+                                         {std::string("a\0b", 3), "NUL byte at byte 2"},
+                                         {"a\nb", "control character (U+000A) at byte 2"},
+                                         {"a\x7f", "control character (U+007F)"},
+                                         {"\xff", "not valid UTF-8"},
+                                         {"", "empty"},
+                                         {std::string(MAX_ID_BYTES + 1, 'a'), "over the limit of 200"}})
+    BOOST_TEST(id_problem(c.id).find(c.problem) != std::string::npos, quote_id(c.id)
+                                                                          << ": " << id_problem(c.id));
+  BOOST_TEST(id_problem(std::string(MAX_ID_BYTES, 'a')).empty());
+  BOOST_TEST(quote_id(std::string("a\0\n\\", 4)) == "\"a\\x00\\x0a\\x5c\"");
+}
