@@ -22,7 +22,8 @@ namespace tongwen {
 namespace {
 
 std::string inline_text(const xmlNode* n) {
-  static const std::set<std::string_view> codes = {"ph", "bpt", "ept", "it", "x", "bx", "ex", "sc", "ec", "sm", "em"};
+  static const std::set<std::string_view> codes = {"ph", "bpt", "ept", "it", "x", "bx",
+                                                   "ex", "sc",  "ec",  "sm", "em"};
   std::string raw;
   std::vector<const xmlNode*> todo;
   for (const xmlNode* c = n->last; c; c = c->prev) todo.push_back(c);
@@ -117,7 +118,8 @@ class XliffConverter final : public Converter {
           pairs.push_back(unit);
         for (std::size_t k = 0; k < pairs.size(); ++k) {
           std::string sid = xml::attr(pairs[k], "id");
-          std::string anchor = pairs.size() == 1 ? id : id + "-" + (sid.empty() ? std::to_string(k + 1) : sid);
+          std::string anchor =
+              pairs.size() == 1 ? id : id + "-" + (sid.empty() ? std::to_string(k + 1) : sid);
           for (auto [name, doc] : {std::pair{"source", &s}, std::pair{"target", &t}}) {
             xmlNode* part = xml::child(pairs[k], name);
             if (!part) continue;
@@ -135,7 +137,6 @@ class XliffConverter final : public Converter {
     if (out.empty()) throw ConvertError(in.path, "no_text", "the XLIFF file has no <file>");
     return out;
   }
-
 };
 
 }  // namespace
