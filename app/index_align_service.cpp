@@ -5,17 +5,11 @@
 #include "tongwen/converter.h"
 #include "tongwen/errors.h"
 #include "tongwen/text.h"
+#include "tongwen/util.h"
 
 namespace tongwen {
 
 namespace {
-
-std::string trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  auto e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
-}
 
 // Paragraphs between blank lines; a single line break stays in its paragraph (a sentence boundary).
 std::vector<Paragraph> paragraphs(const std::string& text) {

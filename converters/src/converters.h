@@ -8,6 +8,8 @@
 
 #include "tongwen/converter.h"
 
+#include "tongwen/util.h"  // trim
+
 namespace tongwen {
 
 // Adds every built-in converter to a registry (registry.cpp calls it once).
@@ -35,8 +37,6 @@ std::unique_ptr<Converter> make_udhr_converter();
 std::vector<std::string> split_paragraphs(std::string_view text);
 // Joins lines of one paragraph (see split_paragraphs) and trims.
 std::string join_lines(std::string_view text);
-// Trims ASCII and Unicode white space (including U+3000) at both ends.
-std::string trim(std::string_view s);
 // Splits a metadata list ("a; b; c", also "、" and "；") into trimmed non-empty items.
 std::vector<std::string> split_list(std::string_view s);
 

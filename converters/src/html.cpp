@@ -26,6 +26,7 @@
 #include "converters.h"
 #include "tongwen/encoding.h"
 #include "tongwen/errors.h"
+#include "tongwen/lang.h"
 #include "xml.h"
 
 namespace tongwen {
@@ -82,17 +83,6 @@ void strip_internal_subset(std::string& text) {
   for (const auto& ref : entities)
     for (auto at = text.find(ref, open); at != std::string::npos; at = text.find(ref, at))
       text.erase(at, ref.size());
-}
-
-std::string lang_tag(const std::string& raw) {
-  std::string l = lower(trim(raw));
-  std::replace(l.begin(), l.end(), '_', '-');
-  if (l.empty()) return {};
-  if (l == "zh" || l == "zh-cmn" || l == "cmn") return "";  // the script decides
-  if (l == "zh-cn" || l == "zh-sg" || l.rfind("zh-hans", 0) == 0 || l == "zh-cmn-hans") return "zh-Hans";
-  if (l == "zh-tw" || l == "zh-hk" || l == "zh-mo" || l.rfind("zh-hant", 0) == 0 || l == "zh-cmn-hant")
-    return "zh-Hant";
-  return l.substr(0, l.find('-'));
 }
 
 // The charset a page names in its first bytes (HTML5's prescan, simplified: <meta charset> or
@@ -178,7 +168,7 @@ class Extractor {
       if (text_block || containers().count(nm)) {
         flush();
         std::string lang = xml::attr(n, "lang");
-        blocks_.push_back({nm, text_block, lang.empty() ? blocks_.back().lang : lang_tag(lang)});
+        blocks_.push_back({nm, text_block, lang.empty() ? blocks_.back().lang : canonical_lang(lang)});
         stack.push_back({n, true});
       }
       for (xmlNode* c = n->last; c; c = c->prev) stack.push_back({c, false});
@@ -286,7 +276,7 @@ class HtmlConverter final : public Converter {
     xmlNode* root = xmlDocGetRootElement(parsed.get());
     if (!root) throw ConvertError(in.path, "malformed", "HTML has no elements");
 
-    doc.lang = lang_tag(xml::attr(root, "lang"));
+    doc.lang = canonical_lang(xml::attr(root, "lang"));
     xmlNode* head = nullptr;
     xmlNode* body = nullptr;
     for (xmlNode* c : xml::children(root)) {

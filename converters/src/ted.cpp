@@ -19,6 +19,7 @@
 
 #include "converters.h"
 #include "tongwen/errors.h"
+#include "tongwen/lang.h"
 #include "tongwen/util.h"
 #include "xml.h"
 
@@ -26,10 +27,11 @@ namespace tongwen {
 
 namespace {
 
+// IWSLT names languages in words or as "zh"; its Chinese is Simplified.
 std::string lang_tag(const std::string& iwslt) {
-  if (iwslt == "chinese" || iwslt == "zh" || iwslt == "zh-cn") return "zh-Hans";
-  if (iwslt == "english" || iwslt == "en") return "en";
-  return iwslt.empty() ? "" : iwslt;
+  if (iwslt == "chinese" || iwslt == "zh") return "zh-Hans";
+  if (iwslt == "english") return "en";
+  return canonical_lang(iwslt);
 }
 
 // Splits "Name: Title" (ASCII or full-width colon). Returns {"", title} when there is no colon.

@@ -39,6 +39,7 @@
 
 #include "converters.h"
 #include "tongwen/errors.h"
+#include "tongwen/lang.h"
 #include "tongwen/util.h"
 #include "xinclude.h"
 #include "xml.h"
@@ -46,20 +47,6 @@
 namespace tongwen {
 
 namespace {
-
-std::string lang_tag(std::string l) {
-  std::transform(l.begin(), l.end(), l.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  static const std::map<std::string, std::string> three = {
-      {"eng", "en"}, {"slv", "sl"}, {"zho", "zh"}, {"chi", "zh"}, {"cmn", "zh"},
-      {"deu", "de"}, {"ger", "de"}, {"fra", "fr"}, {"fre", "fr"}, {"ita", "it"},
-      {"spa", "es"}, {"hrv", "hr"}, {"pol", "pl"}, {"ces", "cs"}};
-  if (auto it = three.find(l); it != three.end()) return it->second;
-  if (l == "zh-cn" || l == "zh-hans") return "zh-Hans";
-  if (l == "zh-tw" || l == "zh-hk" || l == "zh-hant") return "zh-Hant";
-  if (l == "zh") return "";  // script decides
-  return l;
-}
 
 std::string strip_hash(const std::string& ref) {
   auto h = ref.find('#');
@@ -328,7 +315,7 @@ RootInfo load_root(const std::string& root_path, const ConvertLimits& limits) {
   xml::expand_includes(doc.get(), header, root_path, in, lenient);  // listPerson files, when present
   gather(header, *ctx);
   ctx->corpus_title = titles_of(xml::child(xml::child(header, "fileDesc"), "titleStmt"), "").main;
-  ctx->corpus_lang = lang_tag(xml::attr(root, "lang"));
+  ctx->corpus_lang = canonical_lang(xml::attr(root, "lang"));
   info.ctx = std::move(ctx);
   std::lock_guard<std::mutex> lock(cache_mutex);
   if (root_cache.size() > 64) root_cache.clear();
@@ -453,7 +440,7 @@ class SessionBuilder {
   static std::string lang_of(const xmlNode* n) {
     for (; n && n->type == XML_ELEMENT_NODE; n = n->parent) {
       std::string l = xml::attr(n, "lang");
-      if (!l.empty()) return lang_tag(l);
+      if (!l.empty()) return canonical_lang(l);
       if (xml::name(n) == "TEI") break;
     }
     return {};
@@ -511,7 +498,7 @@ Document convert_tei(xmlNode* tei, const Context* outer, const std::string& enc,
   ctx.inherit(outer);
   doc.id = xml::attr(tei, "id");
   std::string lang = xml::attr(tei, "lang");
-  doc.lang = lang_tag(lang.empty() ? inherited_lang : lang);
+  doc.lang = canonical_lang(lang.empty() ? inherited_lang : lang);
   doc.type = "transcript";
   doc.date = session_date(header);
   xmlNode* file_desc = xml::child(header, "fileDesc");
@@ -600,7 +587,7 @@ class TeiConverter final : public Converter {
     xmlNode* header = xml::child(corpus_node, "teiHeader");
     gather(header, ctx);
     ctx.corpus_title = titles_of(xml::child(xml::child(header, "fileDesc"), "titleStmt"), "").main;
-    ctx.corpus_lang = lang_tag(xml::attr(corpus_node, "lang"));
+    ctx.corpus_lang = canonical_lang(xml::attr(corpus_node, "lang"));
     ctx.inherit(outer);
     for (xmlNode* c : xml::children(corpus_node)) {
       if (xml::is(c, "TEI"))

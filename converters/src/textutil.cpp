@@ -7,12 +7,6 @@ namespace tongwen {
 
 namespace {
 
-bool is_space_cp(char32_t c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0xA0 ||
-         c == 0x3000 || c == 0xFEFF || c == 0x200B || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
-         c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x85;
-}
-
 // Code point that ends s / starts s (0 when empty).
 char32_t last_cp(std::string_view s) {
   if (s.empty()) return 0;
@@ -33,25 +27,6 @@ bool is_cjk_or_punct(char32_t c) {
 }
 
 }  // namespace
-
-std::string trim(std::string_view s) {
-  std::size_t b = 0, e = s.size();
-  while (b < e) {
-    std::size_t i = b;
-    char32_t c = text::next_code_point(s, i);
-    if (!is_space_cp(c)) break;
-    b = i;
-  }
-  while (e > b) {
-    std::size_t k = e - 1;
-    while (k > b && (static_cast<unsigned char>(s[k]) & 0xC0) == 0x80) --k;
-    std::size_t i = k;
-    char32_t c = text::next_code_point(s, i);
-    if (!is_space_cp(c)) break;
-    e = k;
-  }
-  return std::string(s.substr(b, e - b));
-}
 
 std::string join_lines(std::string_view text) {
   std::string out;

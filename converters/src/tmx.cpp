@@ -32,26 +32,13 @@
 
 #include "converters.h"
 #include "tongwen/errors.h"
+#include "tongwen/lang.h"
 #include "tongwen/text.h"
 #include "xml.h"
 
 namespace tongwen {
 
 namespace {
-
-// Document language from a TMX language code; "" leaves plain "zh" to script detection.
-std::string lang_tag(const std::string& code) {
-  std::string l = code;
-  std::transform(l.begin(), l.end(), l.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  std::replace(l.begin(), l.end(), '_', '-');
-  if (l == "zh" || l == "zho" || l == "chi" || l == "cmn") return "";
-  if (l == "zh-cn" || l == "zh-sg" || l == "zh-hans" || l.rfind("zh-hans-", 0) == 0) return "zh-Hans";
-  if (l == "zh-tw" || l == "zh-hk" || l == "zh-mo" || l == "zh-hant" || l.rfind("zh-hant-", 0) == 0)
-    return "zh-Hant";
-  if (l.rfind("en", 0) == 0 && (l.size() == 2 || l[2] == '-')) return "en";
-  return code;
-}
 
 std::string percent_decode(const std::string& s) {
   std::string out;
@@ -195,7 +182,7 @@ class TmxConverter final : public Converter {
         if (inserted) {
           DocBuild b;
           b.doc.id = u.id;
-          b.doc.lang = lang_tag(u.lang);
+          b.doc.lang = canonical_lang(u.lang);
           b.doc.source.encoding = enc;
           b.doc.extra["tmx_lang"] = u.lang;
           b.source_doc = source_doc;

@@ -25,18 +25,12 @@
 
 #include "converters.h"
 #include "tongwen/errors.h"
+#include "tongwen/lang.h"
 #include "xml.h"
 
 namespace tongwen {
 
 namespace {
-
-std::string lang_tag(const std::string& wmt) {
-  // "zh" alone says nothing about the script: left to detection (zh-Hans or zh-Hant).
-  if (wmt == "zh" || wmt == "zh-cn" || wmt == "cmn" || wmt.empty()) return "";
-  if (wmt == "zh-tw" || wmt == "zh-hk") return "zh-Hant";
-  return wmt;
-}
 
 std::string domain_of(const std::string& collection, const std::string& docid) {
   if (collection.rfind("biomedical", 0) == 0) return "biomedical";
@@ -111,7 +105,7 @@ class WmtConverter final : public Converter {
     auto side = [&](xmlNode* n, const std::string& id, const std::string& translator) {
       Document doc;
       doc.id = id;
-      doc.lang = lang_tag(xml::attr(n, "lang"));
+      doc.lang = canonical_lang(xml::attr(n, "lang"));
       doc.type = domain;
       doc.event = collection;
       doc.translation_group = group;

@@ -15,6 +15,7 @@
 
 #include "converters.h"
 #include "tongwen/errors.h"
+#include "tongwen/lang.h"
 #include "xml.h"
 
 namespace tongwen {
@@ -47,16 +48,6 @@ void collect(xmlNode* n, std::string_view unit_name, std::vector<xmlNode*>& out)
     else if (xml::is(c, "group") || xml::is(c, "body"))
       collect(c, unit_name, out);
   }
-}
-
-std::string lang_of(std::string code) {
-  std::string l;
-  for (char c : code) l += static_cast<char>(std::tolower(static_cast<unsigned char>(c == '_' ? '-' : c)));
-  if (l == "zh-cn" || l == "zh-sg" || l.rfind("zh-hans", 0) == 0) return "zh-Hans";
-  if (l == "zh-tw" || l == "zh-hk" || l == "zh-mo" || l.rfind("zh-hant", 0) == 0) return "zh-Hant";
-  if (l == "zh") return "";  // the script decides
-  if (l.rfind("en", 0) == 0 && (l.size() == 2 || l[2] == '-')) return "en";
-  return code;
 }
 
 class XliffConverter final : public Converter {
@@ -100,8 +91,8 @@ class XliffConverter final : public Converter {
       t.id = base + "-" + slugify(trg.empty() ? "target" : trg, 16);
       s.translation_group = t.translation_group = base;
       t.translation_of = s.id;
-      s.lang = lang_of(src);
-      t.lang = lang_of(trg);
+      s.lang = canonical_lang(src);
+      t.lang = canonical_lang(trg);
       s.title = t.title = original.empty() ? stem : original;
       s.source.encoding = t.source.encoding = enc;
       s.extra["xliff_lang"] = src;

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "tongwen/errors.h"
+#include "tongwen/text.h"
 
 namespace tongwen {
 
@@ -68,6 +69,35 @@ std::vector<std::string> split_fields(std::string_view line, char sep) {
     if (at == std::string_view::npos) return out;
     start = at + 1;
   }
+}
+
+namespace {
+
+bool is_space_cp(char32_t c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0xA0 ||
+         c == 0x3000 || c == 0xFEFF || c == 0x200B || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
+         c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x85;
+}
+
+}  // namespace
+
+std::string trim(std::string_view s) {
+  std::size_t b = 0, e = s.size();
+  while (b < e) {
+    std::size_t i = b;
+    char32_t c = text::next_code_point(s, i);
+    if (!is_space_cp(c)) break;
+    b = i;
+  }
+  while (e > b) {
+    std::size_t k = e - 1;
+    while (k > b && (static_cast<unsigned char>(s[k]) & 0xC0) == 0x80) --k;
+    std::size_t i = k;
+    char32_t c = text::next_code_point(s, i);
+    if (!is_space_cp(c)) break;
+    e = k;
+  }
+  return std::string(s.substr(b, e - b));
 }
 
 std::string html_escape(std::string_view text) {

@@ -82,13 +82,6 @@ std::vector<CsvRecord> parse_csv(std::string_view text, std::size_t* unterminate
 
 namespace {
 
-std::string trim(std::string_view s) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return std::string(s);
-}
-
 std::string lower_trim(std::string s) {
   s = trim(s);
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

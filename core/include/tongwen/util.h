@@ -1,4 +1,4 @@
-// Small shared helpers: hashing, whole-file reads, field splitting, HTML escaping.
+// Small shared helpers: hashing, whole-file reads, field splitting, trimming, HTML escaping.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +15,8 @@ std::string sha256_hex(std::string_view bytes);
 std::string read_file(const std::string& path, std::uint64_t max_bytes = UINT64_MAX);
 // The fields of a line separated by `sep`, empty ones included ("a\t\tb" -> a, "", b).
 std::vector<std::string> split_fields(std::string_view line, char sep);
+// Trims ASCII and Unicode white space (U+3000, NBSP, zero-width space, BOM...) at both ends.
+std::string trim(std::string_view s);
 // HTML-escapes & < > " '.
 void append_html_escaped(std::string& out, std::string_view text);
 std::string html_escape(std::string_view text);
