@@ -30,7 +30,10 @@
 #include <algorithm>
 #include <map>
 
+#include <Poco/Exception.h>
+#include <Poco/URI.h>
 #include "converters.h"
+
 #include "tongwen/errors.h"
 #include "tongwen/lang.h"
 #include "tongwen/text.h"
@@ -40,27 +43,20 @@ namespace tongwen {
 
 namespace {
 
-std::string percent_decode(const std::string& s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i] == '_' ? ' ' : s[i];
-    }
-  }
-  return out;
-}
-
 // "https://en.wikipedia.org/wiki/Hand_washing" -> "Hand washing"; "" for other URLs.
 std::string title_from_wiki_url(const std::string& url) {
   auto w = url.find("/wiki/");
   if (url.rfind("http", 0) != 0 || w == std::string::npos) return {};
   std::string page = url.substr(w + 6);
   page = page.substr(0, page.find_first_of("?#"));
-  std::string title = trim(percent_decode(page));
+  std::string decoded;
+  try {
+    Poco::URI::decode(page, decoded);
+  } catch (const Poco::SyntaxException&) {
+    return {};  // a malformed %-escape: no title from this URL
+  }
+  std::replace(decoded.begin(), decoded.end(), '_', ' ');
+  std::string title = trim(decoded);
   return text::is_valid_utf8(title) ? title : std::string();
 }
 

@@ -7,6 +7,9 @@
 #include <memory>
 #include <vector>
 
+#include <Poco/Exception.h>
+#include <Poco/URI.h>
+
 #include "tongwen/errors.h"
 #include "tongwen/util.h"
 #include "xml.h"
@@ -32,20 +35,6 @@ std::string dir_of(const std::string& path) {
   return slash == 0 ? "/" : path.substr(0, slash);
 }
 
-std::string percent_decode(const std::string& s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 struct Resolved {
   std::string path;  // real path when it exists, else the lexical candidate
   bool exists = false;
@@ -57,7 +46,12 @@ struct Resolved {
 Resolved resolve(const std::string& including, const std::string& href, const std::string& top, long line) {
   std::string where =
       "xi:include href=\"" + href + "\" (line " + std::to_string(line) + " of " + including + ")";
-  std::string h = percent_decode(href);
+  std::string h;
+  try {
+    Poco::URI::decode(href, h);
+  } catch (const Poco::SyntaxException&) {
+    throw ConvertError(top, "malformed", where + " has a malformed %-escape in its href");
+  }
   auto colon = h.find(':');
   auto slash = h.find('/');
   if (colon != std::string::npos && (slash == std::string::npos || colon < slash))

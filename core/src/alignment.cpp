@@ -7,6 +7,7 @@
 #include "tongwen/errors.h"
 #include "tongwen/json.h"
 #include "tongwen/text.h"
+#include "varint.h"
 
 namespace tongwen {
 
@@ -14,64 +15,10 @@ namespace {
 
 constexpr unsigned char kFormatVersion = 1;
 
-void put_varint(std::string& out, std::uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
-
-void put_str(std::string& out, std::string_view s) {
-  put_varint(out, s.size());
-  out.append(s);
-}
-
-std::uint64_t zigzag(std::int64_t v) {
-  return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
-}
-std::int64_t unzigzag(std::uint64_t v) {
-  return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1);
-}
-
-class Reader {
- public:
-  explicit Reader(std::string_view d) : d_(d) {}
-  std::uint64_t varint() {
-    std::uint64_t v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (i_ >= d_.size()) fail();
-      auto b = static_cast<unsigned char>(d_[i_++]);
-      v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
-      if (!(b & 0x80)) return v;
-    }
-    fail();
-  }
-  // A count of items that each take at least one byte: bounded by what is left.
-  std::size_t count() {
-    auto n = varint();
-    if (n > d_.size() - i_) fail();
-    return static_cast<std::size_t>(n);
-  }
-  std::string str() {
-    auto n = count();
-    std::string s(d_.substr(i_, n));
-    i_ += n;
-    return s;
-  }
-  unsigned char byte() {
-    if (i_ >= d_.size()) fail();
-    return static_cast<unsigned char>(d_[i_++]);
-  }
-  bool done() const { return i_ == d_.size(); }
-  [[noreturn]] static void fail() {
-    throw EnvironmentError("corrupt_index", "stored alignment is truncated or corrupt");
-  }
-
- private:
-  std::string_view d_;
-  std::size_t i_ = 0;
-};
+using binary::put_str;
+using binary::put_varint;
+using binary::unzigzag;
+using binary::zigzag;
 
 void put_sentences(std::string& out, const std::vector<SentenceRef>& ss) {
   put_varint(out, ss.size());
@@ -84,7 +31,7 @@ void put_sentences(std::string& out, const std::vector<SentenceRef>& ss) {
   }
 }
 
-std::vector<SentenceRef> get_sentences(Reader& r) {
+std::vector<SentenceRef> get_sentences(binary::Reader& r) {
   std::vector<SentenceRef> ss(r.count());
   std::int64_t prev = 0;
   for (auto& s : ss) {
@@ -115,7 +62,7 @@ void put_links(std::string& out, const std::vector<Link>& links) {
   }
 }
 
-std::vector<Link> get_links(Reader& r) {
+std::vector<Link> get_links(binary::Reader& r) {
   std::vector<Link> links(r.count());
   std::int64_t last_src = -1, last_tgt = -1;
   for (auto& l : links) {
@@ -214,8 +161,8 @@ std::string serialise(const Alignment& a) {
 }
 
 Alignment unserialise_alignment(std::string_view data) {
-  Reader r(data);
-  if (r.byte() != 'A') Reader::fail();
+  binary::Reader r(data, "stored alignment");
+  if (r.byte() != 'A') r.fail();
   if (r.byte() != kFormatVersion)
     throw EnvironmentError("corrupt_index",
                            "stored alignment has an unknown format version: rebuild the index");
@@ -230,7 +177,7 @@ Alignment unserialise_alignment(std::string_view data) {
   a.target_sentences = get_sentences(r);
   a.paragraph_links = get_links(r);
   a.sentence_links = get_links(r);
-  if (!r.done()) Reader::fail();
+  if (!r.done()) r.fail();
   return a;
 }
 

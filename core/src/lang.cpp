@@ -12,7 +12,8 @@ namespace tongwen {
 std::string canonical_lang(std::string_view tag) {
   std::string t = trim(std::string(tag));
   std::replace(t.begin(), t.end(), '_', '-');
-  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(t.begin(), t.end(), t.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (t.empty() || t == "und") return {};
   UErrorCode status = U_ZERO_ERROR;
   icu::Locale loc = icu::Locale::forLanguageTag(t, status);

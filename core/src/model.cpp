@@ -4,6 +4,7 @@
 
 #include "tongwen/errors.h"
 #include "tongwen/text.h"
+#include "varint.h"
 
 namespace tongwen {
 
@@ -41,52 +42,8 @@ namespace {
 // varint count followed by their items. Fast to write and read; no escaping.
 constexpr unsigned char kFormatVersion = 1;
 
-void put_varint(std::string& out, std::uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
-
-void put_str(std::string& out, std::string_view s) {
-  put_varint(out, s.size());
-  out.append(s);
-}
-
-class Reader {
- public:
-  explicit Reader(std::string_view d) : d_(d) {}
-  std::uint64_t varint() {
-    std::uint64_t v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (i_ >= d_.size()) fail();
-      auto b = static_cast<unsigned char>(d_[i_++]);
-      v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
-      if (!(b & 0x80)) return v;
-    }
-    fail();
-  }
-  std::string str() {
-    auto n = varint();
-    if (n > d_.size() - i_) fail();
-    std::string s(d_.substr(i_, n));
-    i_ += n;
-    return s;
-  }
-  unsigned char byte() {
-    if (i_ >= d_.size()) fail();
-    return static_cast<unsigned char>(d_[i_++]);
-  }
-  bool done() const { return i_ == d_.size(); }
-
- private:
-  [[noreturn]] static void fail() {
-    throw EnvironmentError("corrupt_index", "stored document data is truncated or corrupt");
-  }
-  std::string_view d_;
-  std::size_t i_ = 0;
-};
+using binary::put_str;
+using binary::put_varint;
 
 }  // namespace
 
@@ -126,7 +83,7 @@ std::string serialise(const Document& doc) {
 }
 
 Document unserialise(std::string_view data) {
-  Reader r(data);
+  binary::Reader r(data, "stored document data");
   if (r.byte() != kFormatVersion)
     throw EnvironmentError("corrupt_index",
                            "stored document data has an unknown format version: rebuild the index");

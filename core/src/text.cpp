@@ -100,10 +100,6 @@ const Analyzer& Analyzer::instance() {
 Analyzer::Analyzer() : impl_(std::make_unique<Impl>()) {}
 Analyzer::~Analyzer() = default;
 
-std::vector<std::string> Analyzer::stage_names() {
-  return {"nfkc_casefold", "hant_to_hans", "segment", "stem"};
-}
-
 char32_t Analyzer::to_simplified(char32_t c) const noexcept {
   return impl_->simple(c);
 }

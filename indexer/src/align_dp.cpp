@@ -55,16 +55,6 @@ class Dp {
   Dp(const Side& src, int s0, int s1, const Side& tgt, int t0, int t1, const LengthModel& model)
       : src_(src), tgt_(tgt), s0_(s0), s1_(s1), t0_(t0), t1_(t1), m_(model) {}
 
-  double total(const std::vector<DpLink>& links) const {
-    double sum = 0;
-    for (const auto& l : links) {
-      int ha = l.s1 > l.s0 ? 1 + src_.hard_inside(l.s0, l.s1) : 0;
-      int hb = l.t1 > l.t0 ? 1 + tgt_.hard_inside(l.t0, l.t1) : 0;
-      sum += (ha > kMaxHard || hb > kMaxHard) ? kInf : cost(l.s0, l.s1, l.t0, l.t1, ha, hb);
-    }
-    return sum;
-  }
-
   std::vector<DpLink> run() {
     int n = s1_ - s0_, m = t1_ - t0_;
     if (n == 0 && m == 0) return {};
@@ -200,10 +190,6 @@ class Dp {
     return sum;
   }
 
-  bool in_band(int i, int j) const {
-    int r = i - s0_;
-    return j >= lo_[r] && j <= hi_[r];
-  }
   std::size_t cell(int i, int j) const {
     int r = i - s0_;
     return static_cast<std::size_t>(off_[r] + (j - lo_[r]));
@@ -240,8 +226,6 @@ class Dp {
     if (i1 < s1_ && src_.units[static_cast<std::size_t>(i1)].before == kWeak) part[1] += prm().weak_cut;
     if (j1 < t1_ && tgt_.units[static_cast<std::size_t>(j1)].before == kWeak) part[1] += prm().weak_cut;
     if (a > 0 && b > 0 && !sim_lo_.empty()) part[4] -= prm().w_lex * chunk_similarity(i0, i1, j0, j1);
-    if (parts_)
-      for (int k = 0; k < 5; ++k) parts_[k] += part[k];
     return part[0] + part[1] + part[2] + part[3] + part[4];
   }
 
@@ -492,9 +476,6 @@ class Dp {
   std::vector<std::pair<std::uint32_t, float>> trans_;  // (from cell, cost) of incoming transitions
   std::vector<std::size_t> trans_off_;                  // per cell: its transitions in trans_
   mutable std::vector<Anchor> buf_a_, buf_b_;
-
- public:
-  double* parts_ = nullptr;
 };
 
 }  // namespace
@@ -526,13 +507,6 @@ void Side::finish() {
 std::vector<DpLink> align_units(const Side& src, int s0, int s1, const Side& tgt, int t0, int t1,
                                 const LengthModel& model) {
   return Dp(src, s0, s1, tgt, t0, t1, model).run();
-}
-
-double path_cost(const Side& src, const Side& tgt, const LengthModel& model, const std::vector<DpLink>& links,
-                 double* parts) {
-  Dp dp(src, 0, static_cast<int>(src.units.size()), tgt, 0, static_cast<int>(tgt.units.size()), model);
-  dp.parts_ = parts;
-  return dp.total(links);
 }
 
 }  // namespace tongwen::align_detail

@@ -74,13 +74,6 @@ struct DpLink {
 std::vector<DpLink> align_units(const Side& src, int s0, int s1, const Side& tgt, int t0, int t1,
                                 const LengthModel& model);
 
-// The total cost of a given sequence of links over the whole of both sides (for diagnostics: is
-// the gold path cheaper than the one found?).
-// `parts`, when given, receives the sums of five components: indel, shape, length, paragraph,
-// anchors.
-double path_cost(const Side& src, const Side& tgt, const LengthModel& model, const std::vector<DpLink>& links,
-                 double* parts = nullptr);
-
 // Both documents as units with anchors, and the length model of the pair.
 struct Prepared {
   Side src, tgt;

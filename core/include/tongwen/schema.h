@@ -28,7 +28,6 @@ enum Slot : Xapian::valueno {
 // characters, with positions) and a stem prefix ("Z" + prefix, English stems, no positions).
 inline constexpr std::string_view PREFIX_ID = "Q";       // unique id term
 inline constexpr std::string_view PREFIX_GROUP = "G";    // translation group
-inline constexpr std::string_view PREFIX_SOURCE = "XP";  // hash of the source path
 inline constexpr std::string_view PREFIX_FORMAT = "XF";  // converter name
 inline constexpr std::string_view PREFIX_STEM = "Z";     // stem prefix marker
 

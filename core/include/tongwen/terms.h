@@ -36,13 +36,6 @@ class TermWriter {
   std::string term_;
 };
 
-// One analysed query atom: what a user typed as a bare word or a quoted phrase.
-struct Atom {
-  std::vector<text::Token> tokens;  // term views point into `normalized`
-  std::string normalized;
-  bool quoted = false;
-};
-
 // Builds queries for text atoms. Not thread-safe (owns a stemmer); one per thread or per request.
 class QueryTerms {
  public:

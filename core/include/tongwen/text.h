@@ -78,8 +78,6 @@ class Analyzer {
   template <class Visitor>
   std::uint32_t segment(std::string_view normalized, Visitor&& visit, std::uint32_t first_position = 0) const;
 
-  // Names of the stages, in order, for `tongwen --version` and the health endpoint.
-  static std::vector<std::string> stage_names();
   // True for characters that only Simplified Chinese uses (targets of stage 2 that are not sources).
   bool is_simplified_only(char32_t c) const noexcept;
 

@@ -74,7 +74,6 @@ class IndexWriter {
   // first (alignment recomputation), inside the same commit.
   void commit();
   using CommitHook = std::function<void(IndexWriter&, const std::set<std::string>& groups)>;
-  void set_commit_hook(CommitHook hook) { hook_ = std::move(hook); }
   const std::set<std::string>& touched_groups() const { return touched_; }
   Xapian::doccount doc_count() const { return db_.get_doccount(); }
   // The glossary the commit hook's aligner anchors on (Glossary::configured(settings)); none by default.

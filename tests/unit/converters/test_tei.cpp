@@ -277,6 +277,11 @@ BOOST_AUTO_TEST_CASE(absolute_paths_urls_and_cycles_are_refused) {
   BOOST_TEST(error_of(file_url).find("is a URL") != std::string::npos, error_of(file_url));
   std::string encoded = dir.write("enc.xml", corpus_including("sub/%2E%2E/%2E%2E/x.xml"));
   BOOST_TEST(error_of(encoded).find("path traversal refused") != std::string::npos, error_of(encoded));
+  std::string bad_escape = dir.write("esc.xml", corpus_including("sub%ZZ.xml"));
+  BOOST_TEST(
+      error_of(bad_escape).rfind("malformed: " + bad_escape + ": xi:include href=\"sub%ZZ.xml\"", 0) == 0,
+      error_of(bad_escape));
+  BOOST_TEST(error_of(bad_escape).find("has a malformed %-escape in its href") != std::string::npos);
   std::string self = dir.write("self.xml", corpus_including("self.xml"));
   BOOST_TEST(error_of(self).find("include cycle") != std::string::npos, error_of(self));
 }
