@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <tuple>
 
@@ -20,16 +21,6 @@
 namespace tongwen {
 
 namespace {
-
-std::string file_name(const std::string& path) {
-  auto slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-std::string dir_name(const std::string& path) {
-  auto slash = path.find_last_of('/');
-  return slash == std::string::npos ? std::string(".") : path.substr(0, slash);
-}
 
 std::string absolute(const std::string& path) {
   try {
@@ -57,11 +48,6 @@ std::pair<std::string, std::string> split_lang_suffix(const std::string& name) {
   for (const auto& [t, canonical] : tags)
     if (lower == t) return {base, canonical};
   return {};
-}
-
-std::string stem_of(const std::string& name) {
-  auto last = name.find_last_of('.');
-  return last == std::string::npos || last == 0 ? name : name.substr(0, last);
 }
 
 std::string primary(const std::string& tag) {
@@ -143,7 +129,7 @@ class Completer {
   Completer(const std::string& path, const std::string& sha, std::uint64_t size,
             const ConvertOptions& options, const std::string& format)
       : path_(path), sha_(sha), size_(size), format_(format), overrides_(load_overrides(path, options)) {
-    name_ = file_name(path);
+    name_ = std::filesystem::path(path).filename().string();
     std::tie(naming_base_, naming_lang_) = split_lang_suffix(name_);
     abs_ = absolute(path);
     path_hash_ = sha256_hex(abs_).substr(0, 8);
@@ -188,20 +174,21 @@ class Completer {
         p.lang = pl;
     }
     if (d.id.empty()) {
-      std::string base = slugify(stem_of(name_), 48);
+      std::string base = slugify(std::filesystem::path(name_).stem().string(), 48);
       if (base.empty()) base = "doc";
       d.id = base + "-" + path_hash_ + (single ? "" : "-" + std::to_string(index + 1));
     }
     // Ids come from headers, JSON fields, xml:id, tuid, sidecars and manifests: checked here, once.
     check_id(d.id, "id", index, single);
     check_id(d.translation_of, "translation_of", index, single);
-    if (d.title.empty()) d.title = stem_of(name_);
+    if (d.title.empty()) d.title = std::filesystem::path(name_).stem().string();
     if (d.translation_group.empty()) {
       if (!d.translation_of.empty())
         d.translation_group = d.translation_of;
       else if (!declared_identity && single && !naming_base_.empty())
         d.translation_group =
-            slugify(naming_base_, 48) + "-" + sha256_hex(dir_name(abs_) + "/" + naming_base_).substr(0, 8);
+            slugify(naming_base_, 48) + "-" +
+            sha256_hex(std::filesystem::path(abs_).parent_path().string() + "/" + naming_base_).substr(0, 8);
       else
         d.translation_group = d.id;
     }
@@ -221,7 +208,7 @@ class Completer {
   static MetadataOverrides load_overrides(const std::string& path, const ConvertOptions& options) {
     MetadataOverrides overrides;
     if (options.use_sidecar) {
-      std::string sidecar = stem_of(path) + ".meta.json";
+      std::string sidecar = std::filesystem::path(path).replace_extension().string() + ".meta.json";
       if (sidecar != path && Poco::File(sidecar).exists()) {
         Document meta;
         try {

@@ -11,6 +11,7 @@
 // item's guid, else link, else title and date>", stable while the feed grows.
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <map>
 
 #include "converters.h"
@@ -191,7 +192,7 @@ class FeedConverter final : public Converter {
     std::string feed_title = plain(xml::child(channel, "title"));
     std::string feed_lang = xml::text(xml::child(channel, "language"));
     if (feed_lang.empty()) feed_lang = xml::attr(root, "lang");
-    std::string stem = slugify(stem_of(in.path), 40);
+    std::string stem = slugify(std::filesystem::path(in.path).stem().string(), 40);
 
     std::vector<Document> out;
     std::map<std::string, int> ids;
@@ -240,14 +241,6 @@ class FeedConverter final : public Converter {
     }
     if (out.empty()) throw ConvertError(in.path, "no_text", "the feed has no item with a title or text");
     return out;
-  }
-
- private:
-  static std::string stem_of(const std::string& path) {
-    auto slash = path.find_last_of('/');
-    std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-    auto dot = name.find_last_of('.');
-    return dot == std::string::npos || dot == 0 ? name : name.substr(0, dot);
   }
 };
 

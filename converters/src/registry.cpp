@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 
 #include "converters.h"
 #include "tongwen/converter.h"
@@ -38,8 +39,7 @@ const Converter* ConverterRegistry::find(std::string_view name) const {
 namespace {
 
 std::string lower_name(const std::string& path) {
-  auto slash = path.find_last_of('/');
-  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  std::string name = std::filesystem::path(path).filename().string();
   for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   return name;
 }

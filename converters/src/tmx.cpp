@@ -28,6 +28,7 @@
 // per language carrying x-tongwen-doc (and x-tongwen-speaker when the paragraph has one), and
 // the document-level fields on the first unit of each document.
 #include <algorithm>
+#include <filesystem>
 #include <map>
 
 #include <Poco/Exception.h>
@@ -125,7 +126,7 @@ class TmxConverter final : public Converter {
     if (!body) throw ConvertError(in.path, "malformed", "TMX has no <body> (no translation units)");
     std::string srclang = xml::attr(header, "srclang");
     if (srclang == "*all*") srclang.clear();
-    std::string stem = file_stem(in.path);
+    std::string stem = std::filesystem::path(in.path).stem().string();
 
     std::vector<DocBuild> docs;
     std::map<std::string, std::size_t> by_id;
@@ -216,13 +217,6 @@ class TmxConverter final : public Converter {
   }
 
  private:
-  static std::string file_stem(const std::string& path) {
-    auto slash = path.find_last_of('/');
-    std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-    auto dot = name.find_last_of('.');
-    return dot == std::string::npos || dot == 0 ? name : name.substr(0, dot);
-  }
-
   static bool same_lang(const std::string& a, const std::string& b) {
     auto low = [](std::string s) {
       std::transform(s.begin(), s.end(), s.begin(),

@@ -121,11 +121,6 @@ class RecordReader {
   bool open_ = false;
 };
 
-std::string stem_of_path(const std::string& path) {
-  auto last = path.find_last_of('.');
-  return last == std::string::npos || last == 0 ? path : path.substr(0, last);
-}
-
 // SHA-256 of a file, read in blocks (never the whole file in memory).
 std::string hash_file(const std::string& path, std::string& buffer) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -153,7 +148,7 @@ std::string hash_file(const std::string& path, std::string& buffer) {
 std::string inputs_fingerprint(const InputFile& in, const IngestOptions& options, std::string& buffer) {
   std::string s = "format=" + options.format + "\n";
   for (const auto& [k, v] : in.overrides) s += k + "=" + v + "\n";
-  std::string sidecar = stem_of_path(in.path) + ".meta.json";
+  std::string sidecar = std::filesystem::path(in.path).replace_extension().string() + ".meta.json";
   struct stat st {};
   if (sidecar != in.path && ::stat(sidecar.c_str(), &st) == 0) {
     try {
