@@ -32,6 +32,7 @@
 #include "tongwen/align.h"
 #include "tongwen/alignment.h"
 #include "tongwen/errors.h"
+#include "tongwen/index_reader.h"
 #include "tongwen/index_writer.h"
 #include "tongwen/schema.h"
 #include "tongwen/search.h"
@@ -87,11 +88,6 @@ std::string difference(const std::set<std::string>& a, const std::set<std::strin
 }
 
 void check_alignments(Xapian::Database& db, CheckReport& r) {
-  auto exists = [&](const std::string& id) { return db.term_exists(std::string(schema::PREFIX_ID) + id); };
-  auto stored = [&](const std::string& id) {
-    std::string t = std::string(schema::PREFIX_ID) + id;
-    return unserialise(db.get_document(*db.postlist_begin(t)).get_data());
-  };
   std::size_t n = 0;
   const std::string prefix(kAlignmentKeyPrefix);
   for (auto it = db.metadata_keys_begin(prefix); it != db.metadata_keys_end(prefix); ++it) {
@@ -104,7 +100,7 @@ void check_alignments(Xapian::Database& db, CheckReport& r) {
       continue;
     }
     std::string a = key.substr(prefix.size(), tab - prefix.size()), b = key.substr(tab + 1);
-    bool ea = exists(a), eb = exists(b);
+    bool ea = stored::find(db, a).has_value(), eb = stored::find(db, b).has_value();
     if (!ea || !eb) {
       r.problems.push_back({"alignments", "alignment of " + a + " and " + b +
                                               " points at a missing document (" + (!ea ? a : b) + ")"});
@@ -122,7 +118,7 @@ void check_alignments(Xapian::Database& db, CheckReport& r) {
                                               al.source_id + " and " + al.target_id});
       continue;
     }
-    Document src = stored(al.source_id), tgt = stored(al.target_id);
+    Document src = *stored::load(db, al.source_id), tgt = *stored::load(db, al.target_id);
     auto in_range = [](const std::vector<SentenceRef>& ss, const Document& d) {
       for (const auto& s : ss)
         if (s.paragraph < 0 || static_cast<std::size_t>(s.paragraph) >= d.paragraphs.size() ||
@@ -155,7 +151,7 @@ void check_alignments(Xapian::Database& db, CheckReport& r) {
     std::string line;
     while (std::getline(in, line)) {
       auto f = split_fields(line, '\t');
-      if (f.size() == 3 && f[0] == "m" && !exists(f[1]))
+      if (f.size() == 3 && f[0] == "m" && !stored::find(db, f[1]))
         r.problems.push_back({"alignments", "translation group record " + (*it).substr(gprefix.size()) +
                                                 " lists a missing document (" + f[1] + ")"});
     }

@@ -11,6 +11,7 @@
 #include "tongwen/align.h"
 #include "tongwen/converter.h"
 #include "tongwen/errors.h"
+#include "tongwen/index_reader.h"
 #include "tongwen/json.h"
 #include "tongwen/schema.h"
 
@@ -148,14 +149,12 @@ int cmd_align(const Global& g, const std::vector<std::string>& argv) {
                                        "\" are not both files, and there is no index at " + s.index_dir() +
                                        " to look them up as document ids");
     auto load = [&](const std::string& id) {
-      std::string term = std::string(schema::PREFIX_ID) + id;
-      auto it = db.postlist_begin(term);
-      if (it == db.postlist_end(term))
-        throw UserError("not_found", "no file and no indexed document named \"" + id + "\"");
-      return unserialise(db.get_document(*it).get_data());
+      auto doc = stored::load(db, id);
+      if (!doc) throw UserError("not_found", "no file and no indexed document named \"" + id + "\"");
+      return std::move(*doc);
     };
     Document src = load(A), tgt = load(B);
-    std::optional<Alignment> stored = a.has("text") ? std::nullopt : stored_alignment(db, A, B);
+    std::optional<Alignment> stored = a.has("text") ? std::nullopt : stored::alignment(db, A, B);
     Alignment al;
     std::string lexicon = models.lexicon_label(src, tgt);
     if (stored) {

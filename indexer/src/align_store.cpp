@@ -167,15 +167,6 @@ std::shared_ptr<const Lexicon> alignment_lexicon(const std::shared_ptr<const Glo
   return slot.second;
 }
 
-std::optional<Alignment> stored_alignment(const Xapian::Database& db, const std::string& id_a,
-                                          const std::string& id_b) {
-  std::string data = db.get_metadata(alignment_key(id_a, id_b));
-  if (data.empty()) return std::nullopt;
-  Alignment a = unserialise_alignment(data);
-  if (a.source_id != id_a) a = a.inverted();
-  return a;
-}
-
 void align_groups(IndexWriter& writer, const std::set<std::string>& groups) {
   Xapian::WritableDatabase& db = writer.database();
   StatsCache stats(writer);

@@ -9,6 +9,7 @@
 // still have the text it was computed on. The group records the hook wrote list the same content,
 // so a later load keeps them until a member changes.
 #include "tongwen/archive.h"
+#include "tongwen/index_reader.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -70,21 +71,19 @@ ExportSummary export_archive(const std::string& index_dir, std::ostream& out,
       Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
       for (const auto& key : al->second) {
         std::string other = key.substr(key.find('\t', prefix.size()) + 1);
-        // As stored, not stored_alignment()'s view from doc.id: the stored value keeps the side the
+        // As stored, not stored::alignment()'s view from doc.id: the stored value keeps the side the
         // aligner chose as source (the original), and the import writes it back byte for byte.
         std::string value = db.get_metadata(key);
         if (value.empty()) continue;
         Alignment a = unserialise_alignment(value);
         // The other document's digest: read it from the stored document.
-        std::string other_term = std::string(schema::PREFIX_ID) + other;
-        auto pl = db.postlist_begin(other_term);
-        if (pl == db.postlist_end(other_term)) continue;  // an alignment to a missing document
-        Document other_doc = unserialise(db.get_document(*pl).get_data());
+        auto other_doc = stored::load(db, other);
+        if (!other_doc) continue;  // an alignment to a missing document
         Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
         entry->set("with", other);
         Poco::JSON::Array::Ptr digests = new Poco::JSON::Array;
         digests->add(export_digest(doc));
-        digests->add(export_digest(other_doc));
+        digests->add(export_digest(*other_doc));
         entry->set("digests", digests);
         entry->set("alignment", alignment_to_object(a));
         list->add(entry);

@@ -1,4 +1,5 @@
 #include "tongwen/bilingual.h"
+#include "tongwen/index_reader.h"
 
 #include <algorithm>
 #include <cmath>
@@ -23,32 +24,6 @@ namespace {
 
 std::string primary(const std::string& lang) {
   return lang.substr(0, lang.find('-'));
-}
-
-std::optional<Document> load(Xapian::Database& db, const std::string& id) {
-  std::string term = std::string(schema::PREFIX_ID) + id;
-  auto it = db.postlist_begin(term);
-  if (it == db.postlist_end(term)) return std::nullopt;
-  return unserialise(db.get_document(*it).get_data());
-}
-
-std::vector<Document> members(Xapian::Database& db, const std::string& group) {
-  std::vector<Document> out;
-  if (group.empty()) return out;
-  std::string term = std::string(schema::PREFIX_GROUP) + group;
-  for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it)
-    out.push_back(unserialise(db.get_document(*it).get_data()));
-  std::sort(out.begin(), out.end(), [](const Document& a, const Document& b) { return a.id < b.id; });
-  return out;
-}
-
-// The stored alignment of a and b, with a as the source side.
-std::optional<Alignment> stored(Xapian::Database& db, const std::string& a, const std::string& b) {
-  std::string value = db.get_metadata(alignment_key(a, b));
-  if (value.empty()) return std::nullopt;
-  Alignment al = unserialise_alignment(value);
-  if (al.source_id != a) al = al.inverted();
-  return al;
 }
 
 // The version a translator compares a document with: another language, the document's original
@@ -190,13 +165,13 @@ struct BilingualService::Impl {
     Alignment alignment;
   };
   std::optional<Pair> pair_of(DbHandle& h, const Document& doc, const std::string& with) {
-    auto group = members(h.db, doc.translation_group);
+    auto group = stored::group(h.db, doc.translation_group);
     const Document* other = nullptr;
     if (!with.empty()) {
       for (const auto& m : group)
         if (m.id == with) other = &m;
       if (!other) {
-        if (!load(h.db, with)) throw UserError("not_found", "no document with id \"" + with + "\"");
+        if (!stored::load(h.db, with)) throw UserError("not_found", "no document with id \"" + with + "\"");
         throw UserError("bad_parameter",
                         "\"" + doc.id + "\" and \"" + with + "\" are not versions of one text");
       }
@@ -204,7 +179,7 @@ struct BilingualService::Impl {
       other = partner_of(doc, group);
       if (!other) return std::nullopt;
     }
-    auto al = stored(h.db, doc.id, other->id);
+    auto al = stored::alignment(h.db, doc.id, other->id);
     if (!al) return std::nullopt;
     return Pair{doc, *other, *al};
   }
@@ -242,7 +217,7 @@ ParallelView parallel_view(const Document& source, const Document& target, const
 
 ParallelView BilingualService::parallel(const std::string& id, const std::string& with) {
   return impl_->pool.with([&](DbHandle& h) {
-    auto doc = load(h.db, id);
+    auto doc = stored::load(h.db, id);
     if (!doc) throw UserError("not_found", "no document with id \"" + id + "\"");
     if (!with.empty() && with == id) throw UserError("bad_parameter", "with= names the document itself");
     auto pair = impl_->pair_of(h, *doc, with);
@@ -302,7 +277,7 @@ ConcordanceResult BilingualService::concordance(const ConcordanceRequest& req) {
     ParsedQuery parsed = parse_query(req.q, h.qt, impl_->glossary.get(), false);
     Highlighter hl(parsed.atoms, "body", h.qt);
     for (const auto& id : ids) {
-      auto doc = load(h.db, id);
+      auto doc = stored::load(h.db, id);
       if (!doc) continue;
       auto pair = impl_->pair_of(h, *doc, "");
       if (!pair) continue;
@@ -474,7 +449,7 @@ std::string BilingualService::export_tmx(const TmxRequest& req) {
 
   if (!req.doc.empty()) {
     impl_->pool.with([&](DbHandle& h) {
-      auto doc = load(h.db, req.doc);
+      auto doc = stored::load(h.db, req.doc);
       if (!doc) throw UserError("not_found", "no document with id \"" + req.doc + "\"");
       if (!req.with.empty()) {
         auto pair = impl_->pair_of(h, *doc, req.with);
@@ -484,9 +459,9 @@ std::string BilingualService::export_tmx(const TmxRequest& req) {
         add_pair(pair->source, pair->target, pair->alignment, nullptr);
         return;
       }
-      for (const auto& m : members(h.db, doc->translation_group)) {
+      for (const auto& m : stored::group(h.db, doc->translation_group)) {
         if (m.id == doc->id || primary(m.lang) == primary(doc->lang)) continue;
-        auto al = stored(h.db, doc->id, m.id);
+        auto al = stored::alignment(h.db, doc->id, m.id);
         if (al) add_pair(*doc, m, *al, nullptr);
       }
       if (units.empty() && keep.empty())
@@ -509,9 +484,9 @@ std::string BilingualService::export_tmx(const TmxRequest& req) {
           wanted;  // (doc, partner) -> sentences
       for (const auto& l : lines) wanted[{l.doc_id, l.aligned_doc_id}].insert(l.sentence.text);
       for (const auto& [ids, sentences] : wanted) {
-        auto s = load(h.db, ids.first);
-        auto t = load(h.db, ids.second);
-        auto al = stored(h.db, ids.first, ids.second);
+        auto s = stored::load(h.db, ids.first);
+        auto t = stored::load(h.db, ids.second);
+        auto al = stored::alignment(h.db, ids.first, ids.second);
         if (!s || !t || !al) continue;
         std::set<int> only;
         for (std::size_t i = 0; i < al->source_sentences.size(); ++i)

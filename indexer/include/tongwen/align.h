@@ -179,10 +179,6 @@ inline constexpr std::size_t kMaxGroupMembers = 8;
 // Record of what was aligned for a group: metadata "align-group:" + group.
 inline constexpr std::string_view kGroupRecordPrefix = "align-group:";
 
-// The stored alignment of two documents, oriented with `id_a` as source; nullopt if none.
-std::optional<Alignment> stored_alignment(const Xapian::Database& db, const std::string& id_a,
-                                          const std::string& id_b);
-
 // Recomputes the alignments of the given translation groups in the writer's index (the default
 // commit hook): for each group, reads its members' stored documents, aligns every pair whose
 // members changed since the group's record (or whose stored alignment is missing or from an older

@@ -13,6 +13,7 @@
 #include "tongwen/alignment.h"
 #include "tongwen/converter.h"
 #include "tongwen/errors.h"
+#include "tongwen/index_reader.h"
 #include "tongwen/index_writer.h"
 #include "tongwen/ingest.h"
 #include "tongwen/sentences.h"
@@ -246,7 +247,7 @@ BOOST_AUTO_TEST_CASE(alignment_is_stored_at_ingest_recomputed_on_change_and_remo
     Xapian::Database db(s.index_dir());
     first = db.get_metadata(key);
     BOOST_REQUIRE(!first.empty());
-    auto stored = stored_alignment(db, ids["en"], ids["zh-Hans"]);
+    auto stored = stored::alignment(db, ids["en"], ids["zh-Hans"]);
     BOOST_REQUIRE(stored.has_value());
     BOOST_TEST_MESSAGE(to_json(*stored, nullptr, nullptr));
     BOOST_TEST(stored->source_id == ids["en"]);
