@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "tongwen/errors.h"
+#include "tongwen/util.h"
 
 namespace tongwen::cli {
 
@@ -137,7 +138,7 @@ int main(int argc, char** argv) {
       } else if (command.empty() && !a.empty() && a[0] != '-') {
         command = a;
       } else if (command.empty() && a == "--version") {
-        std::cout << "tongwen 0.1.0 (Xapian " << Xapian::version_string() << ")\n";
+        std::cout << "tongwen " << version() << " (Xapian " << Xapian::version_string() << ")\n";
         return kOk;
       } else {
         rest.push_back(a);

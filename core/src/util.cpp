@@ -13,6 +13,10 @@
 
 namespace tongwen {
 
+const char* version() noexcept {
+  return TONGWEN_VERSION;
+}
+
 std::string sha256_hex(std::string_view bytes) {
   Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
   engine.update(bytes.data(), static_cast<unsigned>(bytes.size()));

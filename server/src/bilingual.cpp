@@ -498,7 +498,8 @@ std::string BilingualService::export_tmx(const TmxRequest& req) {
 
   std::string out =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n  <header creationtool=\"Tongwen\" "
-      "creationtoolversion=\"0.1.0\" datatype=\"plaintext\" segtype=\"sentence\" adminlang=\"en\" srclang=\"";
+      "creationtoolversion=\"" +
+      std::string(version()) + "\" datatype=\"plaintext\" segtype=\"sentence\" adminlang=\"en\" srclang=\"";
   append_xml_escaped(out, srclang.empty() ? "en" : srclang);
   out += "\" o-tmf=\"tongwen\"/>\n  <body>\n";
   std::set<std::string> described;  // documents whose fields went on their first unit

@@ -8,6 +8,9 @@
 
 namespace tongwen {
 
+// The release, from CMake's project(VERSION) (the one place it is written).
+const char* version() noexcept;
+
 // Lowercase hex SHA-256 of bytes.
 std::string sha256_hex(std::string_view bytes);
 // Reads a whole file; throws ConvertError(path, "too_large") above max_bytes and
