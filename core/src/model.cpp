@@ -82,6 +82,17 @@ std::string serialise(const Document& doc) {
   return out;
 }
 
+void append_paragraph_bytes(std::string& out, const Document& doc) {
+  for (const auto& p : doc.paragraphs) {
+    out += p.text;
+    out += '\x1f';
+    out += p.anchor;
+    out += '\x1f';
+    out += p.lang;
+    out += '\x1e';
+  }
+}
+
 Document unserialise(std::string_view data) {
   binary::Reader r(data, "stored document data");
   if (r.byte() != kFormatVersion)

@@ -67,14 +67,7 @@ struct GroupRecord {
 // What an alignment depends on: language, paragraph text, anchors and languages, the aligner.
 std::string content_hash(const Document& d) {
   std::string buf = std::to_string(kAlignerVersion) + "\x1e" + d.lang + "\x1e" + d.translation_of + "\x1e";
-  for (const auto& p : d.paragraphs) {
-    buf += p.text;
-    buf += '\x1f';
-    buf += p.anchor;
-    buf += '\x1f';
-    buf += p.lang;
-    buf += '\x1e';
-  }
+  append_paragraph_bytes(buf, d);
   return sha256_hex(buf).substr(0, 32);
 }
 

@@ -32,14 +32,7 @@ namespace tongwen {
 
 std::string export_digest(const Document& doc) {
   std::string buf = doc.lang + "\x1e";
-  for (const auto& p : doc.paragraphs) {
-    buf += p.text;
-    buf += '\x1f';
-    buf += p.anchor;
-    buf += '\x1f';
-    buf += p.lang;
-    buf += '\x1e';
-  }
+  append_paragraph_bytes(buf, doc);
   return sha256_hex(buf);
 }
 

@@ -65,6 +65,9 @@ struct Document {
 // Compact binary form stored as Xapian document data. Round-trips every field exactly.
 std::string serialise(const Document& doc);
 Document unserialise(std::string_view data);
+// Appends the part of a document its alignments depend on, for digests: every paragraph as
+// text 0x1F anchor 0x1F lang 0x1E (the alignment store's content hash and export's digests).
+void append_paragraph_bytes(std::string& out, const Document& doc);
 
 // JSON text for `tongwen convert`, the HTTP API and JSON Lines input. Field names are the model's:
 // id, lang, type, title, description, event, session, date, speakers [{name, affiliation}],
