@@ -1,4 +1,5 @@
 #include "tongwen/schema.h"
+#include "tongwen/metadata_keys.h"
 
 #include <xapian.h>
 
@@ -44,7 +45,7 @@ std::string facet_key(std::string_view value) {
 }
 
 std::string facet_display_key(const Field& field, std::string_view key) {
-  std::string k = "facet:";
+  std::string k(metadata::kFacetDisplay);
   k += field.name;
   k += ':';
   k += key;

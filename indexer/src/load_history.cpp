@@ -1,5 +1,6 @@
 // The load history: see tongwen/load_history.h for the stored form.
 #include "tongwen/load_history.h"
+#include "tongwen/metadata_keys.h"
 
 #include <Poco/DateTime.h>
 #include <Poco/DateTimeFormat.h>
@@ -17,7 +18,7 @@ namespace tongwen {
 
 namespace {
 
-const std::string kSeqKey = "loadseq";
+const std::string kSeqKey(metadata::kLoadSequence);
 
 std::string now_utc() {
   return Poco::DateTimeFormatter::format(Poco::DateTime(), Poco::DateTimeFormat::ISO8601_FORMAT);

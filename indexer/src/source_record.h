@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "tongwen/metadata_keys.h"
+
 namespace tongwen {
 
 struct SourceRecord {
@@ -27,7 +29,8 @@ struct SourceRecord {
   static SourceRecord from_json(const std::string& s);
 };
 
-inline constexpr const char* kSourceRecordPrefix = "src:";
+inline constexpr const char* kSourceRecordPrefix =
+    metadata::kSourceRecord.data();  // NUL-terminated: a literal
 std::string source_record_key(const std::string& absolute_path);
 
 }  // namespace tongwen

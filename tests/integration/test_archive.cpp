@@ -55,7 +55,7 @@ std::vector<Document> stored_documents(const std::string& data) {
   return docs;
 }
 
-std::map<std::string, std::string> metadata(const std::string& data, const std::string& prefix) {
+std::map<std::string, std::string> metadata_of(const std::string& data, const std::string& prefix) {
   Xapian::Database db(data + "/index");
   std::map<std::string, std::string> out;
   for (auto it = db.metadata_keys_begin(prefix); it != db.metadata_keys_end(prefix); ++it) {
@@ -157,7 +157,7 @@ BOOST_AUTO_TEST_CASE(export_then_ingest_gives_the_same_documents_searches_and_pa
     }
   }
   // The same alignments, byte for byte, and the same parallel views.
-  auto align_a = metadata(a, "align:"), align_b = metadata(b, "align:");
+  auto align_a = metadata_of(a, "align:"), align_b = metadata_of(b, "align:");
   BOOST_TEST(!align_a.empty());
   BOOST_TEST((align_a == align_b));
 
@@ -193,7 +193,7 @@ BOOST_AUTO_TEST_CASE(export_then_ingest_gives_the_same_documents_searches_and_pa
   r = run_tongwen({"ingest", "--data", b, file});
   BOOST_TEST(r.exit_code == 0, r.err);
   BOOST_TEST(r.err.find("1 unchanged") != std::string::npos, r.err);
-  BOOST_TEST((metadata(b, "align:") == align_a));
+  BOOST_TEST((metadata_of(b, "align:") == align_a));
   // And the reloaded archive is sound.
   r = run_tongwen({"check", "--data", b});
   BOOST_TEST(r.exit_code == 0, r.out);

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tongwen/metadata_keys.h"
 #include "tongwen/model.h"
 
 namespace tongwen {
@@ -60,7 +61,7 @@ struct Alignment {
 
 // The metadata key of the alignment of two documents (order-independent).
 std::string alignment_key(std::string_view id_a, std::string_view id_b);
-inline constexpr std::string_view kAlignmentKeyPrefix = "align:";
+inline constexpr std::string_view kAlignmentKeyPrefix = metadata::kAlignment;
 
 // Compact binary form (the stored value). Layout, all integers as LEB128 varints:
 //   byte 'A', byte format version (1),

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "tongwen/metadata_keys.h"
+
 namespace tongwen::schema {
 
 // Value slots.
@@ -83,6 +85,6 @@ std::vector<std::string> unserialise_list(std::string_view data);
 // Bump when the analysis or the schema changes: an index built by another version is refused
 // with a message to rebuild it.
 inline constexpr std::string_view kSchemaVersion = "tongwen-schema-1";
-inline constexpr std::string_view kSchemaVersionKey = "tongwen:schema";
+inline constexpr std::string_view kSchemaVersionKey = metadata::kSchemaVersion;
 
 }  // namespace tongwen::schema

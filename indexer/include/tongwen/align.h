@@ -40,6 +40,7 @@
 
 #include "tongwen/alignment.h"
 #include "tongwen/glossary.h"
+#include "tongwen/metadata_keys.h"
 #include "tongwen/model.h"
 
 namespace tongwen {
@@ -66,7 +67,7 @@ struct LengthStats {
   // (b, a). Languages are compared by primary subtag ("zh-Hant" -> "zh").
   static std::string key(std::string_view lang_a, std::string_view lang_b, bool* swapped = nullptr);
 };
-inline constexpr std::string_view kLengthStatsKeyPrefix = "align-stats:";
+inline constexpr std::string_view kLengthStatsKeyPrefix = metadata::kLengthStats;
 // Pairs with fewer anchored paragraph pairs than this use the default model.
 inline constexpr double kMinStatsPairs = 50;
 
@@ -167,7 +168,7 @@ std::size_t alignment_length(std::string_view utf8);
 // Metadata key of the translation table learned from the archive's anchored Chinese-English pairs:
 // "align-lexicon:en\tzh" (TranslationTable::serialise()); "" for other language pairs.
 std::string translation_table_key(std::string_view lang_a, std::string_view lang_b);
-inline constexpr std::string_view kTranslationTableKeyPrefix = "align-lexicon:";
+inline constexpr std::string_view kTranslationTableKeyPrefix = metadata::kTranslationTable;
 // The table is learned again at commit time once the archive has this many anchored paragraph
 // pairs and whenever their number has grown by a quarter since the last learning.
 inline constexpr double kMinLexiconPairs = 200;
@@ -177,7 +178,7 @@ inline constexpr double kMinLexiconPairs = 200;
 inline constexpr std::size_t kMaxGroupMembers = 8;
 
 // Record of what was aligned for a group: metadata "align-group:" + group.
-inline constexpr std::string_view kGroupRecordPrefix = "align-group:";
+inline constexpr std::string_view kGroupRecordPrefix = metadata::kGroupRecord;
 
 // Recomputes the alignments of the given translation groups in the writer's index (the default
 // commit hook): for each group, reads its members' stored documents, aligns every pair whose

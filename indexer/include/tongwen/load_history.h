@@ -28,10 +28,11 @@
 
 #include "tongwen/index_writer.h"
 #include "tongwen/ingest.h"
+#include "tongwen/metadata_keys.h"
 
 namespace tongwen {
 
-inline constexpr std::string_view kLoadKeyPrefix = "load:";
+inline constexpr std::string_view kLoadKeyPrefix = metadata::kLoad;
 
 struct LoadFile {
   std::string path, outcome, error_code;

@@ -1,6 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "tongwen/errors.h"
+#include "tongwen/metadata_keys.h"
 #include "tongwen/model.h"
 
 using namespace tongwen;
@@ -101,4 +102,10 @@ BOOST_AUTO_TEST_CASE(id_problem_accepts_ordinary_ids_and_names_what_is_unsafe) {
                                                                           << ": " << id_problem(c.id));
   BOOST_TEST(id_problem(std::string(MAX_ID_BYTES, 'a')).empty());
   BOOST_TEST(quote_id(std::string("a\0\n\\", 4)) == "\"a\\x00\\x0a\\x5c\"");
+}
+
+BOOST_AUTO_TEST_CASE(no_metadata_key_prefix_begins_another) {
+  for (auto a : metadata::kAll)
+    for (auto b : metadata::kAll)
+      if (a != b) BOOST_TEST(b.substr(0, a.size()) != a, "\"" << a << "\" begins \"" << b << "\"");
 }

@@ -20,7 +20,8 @@ std::string marked(const std::string& query, const std::string& text) {
   Snippet s = make_snippet(text, h.find(text), 1000);
   std::string out = s.html;
   for (auto [from, to] : {std::pair<std::string, std::string>{"<mark>", "["}, {"</mark>", "]"}})
-    for (auto at = out.find(from); at != std::string::npos; at = out.find(from, at)) out.replace(at, from.size(), to);
+    for (auto at = out.find(from); at != std::string::npos; at = out.find(from, at))
+      out.replace(at, from.size(), to);
   return out;
 }
 
@@ -34,11 +35,13 @@ BOOST_AUTO_TEST_CASE(matches_land_on_the_original_characters) {
   };
   const std::vector<Case> cases = {
       {"innovation", "Innovative policies drive innovation.", "[Innovative] policies drive [innovation]."},
-      {"\"open science\"", "Open science, and science that is open.", "[Open science], and science that is open."},
+      {"\"open science\"", "Open science, and science that is open.",
+       "[Open science], and science that is open."},
       {"人工智能", "人工智慧的治理与人工智能的发展", "人工智慧的治理与[人工智能]的发展"},  // 智慧 is not 智能
-      {"智慧財產權", "保护智慧财产权。", "保护[智慧财产权]。"},                        // Traditional query
-      {"财产权", "保護智慧財產權。", "保護智慧[財產權]。"},                            // Traditional text
-      {"innovat*", "Innovators innovate; renovation does not.", "[Innovators] [innovate]; renovation does not."},
+      {"智慧財產權", "保护智慧财产权。", "保护[智慧财产权]。"},  // Traditional query
+      {"财产权", "保護智慧財產權。", "保護智慧[財產權]。"},      // Traditional text
+      {"innovat*", "Innovators innovate; renovation does not.",
+       "[Innovators] [innovate]; renovation does not."},
       {"ＡＩ", "AI and ai and Ａｉ.", "[AI] and [ai] and [Ａｉ]."},  // width and case fold both ways
       {"a OR science", "Science & <tags> a", "[Science] &amp; &lt;tags&gt; [a]"},
       {"科学 innovation", "科学与innovation并重", "[科学]与[innovation]并重"},
@@ -59,7 +62,7 @@ BOOST_AUTO_TEST_CASE(a_long_text_is_cut_around_the_first_match) {
   BOOST_TEST(s.html.find("<mark>governance</mark>") != std::string::npos, s.html);
   BOOST_TEST(s.text.find("governance") != std::string::npos, s.text);
   BOOST_TEST(s.text.rfind("…", 0) == 0, s.text);  // cut at the start
-  BOOST_TEST(s.text.size() < 80 * 2, s.text);   // about 80 characters, all ASCII here
+  BOOST_TEST(s.text.size() < 80 * 2, s.text);     // about 80 characters, all ASCII here
   BOOST_TEST(s.highlights.size() == 1u);
 }
 

@@ -38,7 +38,7 @@ struct Case {
 
 BOOST_AUTO_TEST_CASE(words_operators_and_fields) {
   const std::vector<Case> cases = {
-      {"innovation", "Zinnov"},  // stemmed, over all text fields
+      {"innovation", "Zinnov"},            // stemmed, over all text fields
       {"Ｉｎｎｏｖａｔｉｏｎ", "Zinnov"},  // full-width folds
       {"\"open science\"", "(open@1 PHRASE 2 science@2)"},
       {"AI 治理", "(Zai AND 治理@1)"},
@@ -96,8 +96,9 @@ BOOST_AUTO_TEST_CASE(malformed_queries_name_the_problem_and_the_character) {
       {"\"\"", "bad_query: the query has no words to search for"},
   };
   for (const auto& c : cases) BOOST_TEST(error_of(c.query) == c.built, "query '" << c.query << "'");
-  BOOST_TEST(error_of("foo:bar").rfind("bad_query: unknown field \"foo:\" at character 1 (known: title:", 0) == 0,
-             error_of("foo:bar"));
+  BOOST_TEST(
+      error_of("foo:bar").rfind("bad_query: unknown field \"foo:\" at character 1 (known: title:", 0) == 0,
+      error_of("foo:bar"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
