@@ -156,7 +156,12 @@ bool IndexWriter::put(PreparedDocument&& doc) {
     observer_->on_put(doc.id, nullptr);
   }
   if (!doc.group.empty()) touched_.insert(doc.group);
-  db_.replace_document(id_term, doc.xdoc);
+  // A new id is added outright: replace_document would look the id term up a second time (the
+  // lookup above also sees documents put earlier in the same uncommitted batch).
+  if (existed)
+    db_.replace_document(id_term, doc.xdoc);
+  else
+    db_.add_document(doc.xdoc);
   // One display form per facet key: the first one seen, except that a Simplified form replaces a
   // Traditional one (王建國 and 王建国 are one value; the facet shows 王建国).
   for (auto& [key, value] : doc.facet_display) {

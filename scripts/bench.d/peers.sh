@@ -26,7 +26,7 @@ peers_src="${TONGWEN_BENCH_PEERS:-$(cd .. && pwd)/shared/bench-peers}"
 
 ./scripts/setup --bench >&2
 cmake --preset release >/dev/null
-cmake --build --preset release --target tongwen >/dev/null
+cmake --build --preset release -j2 --target tongwen >/dev/null
 export TONGWEN_BIN="$root/build/release/app/tongwen"
 
 work="${BENCH_DIR:-$(mktemp -d /tmp/tongwen-bench-peers.XXXXXX)}"
