@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,10 @@ std::string sha256_hex(std::string_view bytes);
 std::string read_file(const std::string& path, std::uint64_t max_bytes = UINT64_MAX);
 // The fields of a line separated by `sep`, empty ones included ("a\t\tb" -> a, "", b).
 std::vector<std::string> split_fields(std::string_view line, char sep);
+// Calls f(line, line number) for every line of a text file that is neither empty nor a `#`
+// comment (a CRLF's CR removed). Throws EnvironmentError("io", "cannot read WHAT PATH").
+void for_each_data_line(const std::string& path, const std::string& what,
+                        const std::function<void(const std::string& line, int number)>& f);
 // HTML-escapes & < > " '.
 void append_html_escaped(std::string& out, std::string_view text);
 std::string html_escape(std::string_view text);
