@@ -30,7 +30,8 @@ exit: 0, 2 bad curated file or usage, 3 index unreadable.
   }
   bool do_export = !a.positional.empty() && a.positional[0] == "export";
   if (do_export ? a.positional.size() > 2 : a.positional.size() > 1)
-    throw UsageError("usage: tongwen authorities [FIELD] [--conflicts] [--json] | tongwen authorities export [FILE]");
+    throw UsageError(
+        "usage: tongwen authorities [FIELD] [--conflicts] [--json] | tongwen authorities export [FILE]");
   std::vector<std::string> fields = {"speaker", "topic", "event"};
   if (!do_export && !a.positional.empty()) {
     if (!AuthorityTable::has_authorities(a.positional[0]))

@@ -343,7 +343,8 @@ AuthorityTable AuthorityTable::build(const std::string& field, const std::vector
         e.names["zh-Hans"] = simplified(e.names["zh-Hant"]);
       for (const auto& k : e.keys) {
         std::string lang = has_han(k) ? "zh-Hans" : "en";
-        if (!e.names.count(lang) && !(lang == "zh-Hans" && e.names.count("zh-Hant"))) e.names[lang] = display(k);
+        if (!e.names.count(lang) && !(lang == "zh-Hans" && e.names.count("zh-Hant")))
+          e.names[lang] = display(k);
       }
     }
     // Aliases: every other written form, one per key.
@@ -387,7 +388,8 @@ AuthorityTable AuthorityTable::build(const std::string& field, const std::vector
   }
   for (std::size_t c = 0; c < t.conflicts_.size(); ++c)
     for (std::size_t p : conflict_members[c])
-      if (final_index[p] >= 0) t.conflicts_[c].ids.push_back(t.entities_[static_cast<std::size_t>(final_index[p])].id);
+      if (final_index[p] >= 0)
+        t.conflicts_[c].ids.push_back(t.entities_[static_cast<std::size_t>(final_index[p])].id);
   for (const auto& [k, e] : fallback)
     for (auto& c : t.conflicts_)
       if (std::find(c.names.begin(), c.names.end(), display(k)) != c.names.end())
@@ -414,7 +416,8 @@ int AuthorityTable::resolve(const std::string& key, const std::string& group) co
   return f == fallback_.end() ? -1 : f->second;
 }
 
-Xapian::Query AuthorityTable::query(int i, const std::string& filter_prefix, std::string_view group_prefix) const {
+Xapian::Query AuthorityTable::query(int i, const std::string& filter_prefix,
+                                    std::string_view group_prefix) const {
   std::vector<Xapian::Query> parts;
   const auto& e = entities_[static_cast<std::size_t>(i)];
   for (const auto& k : e.keys) {
@@ -439,7 +442,8 @@ Xapian::Query AuthorityTable::query(int i, const std::string& filter_prefix, std
                            Xapian::Query(Xapian::Query::OP_OR, others.begin(), others.end()));
       }
     } else if (!mine.empty()) {
-      parts.emplace_back(Xapian::Query::OP_FILTER, term, Xapian::Query(Xapian::Query::OP_OR, mine.begin(), mine.end()));
+      parts.emplace_back(Xapian::Query::OP_FILTER, term,
+                         Xapian::Query(Xapian::Query::OP_OR, mine.begin(), mine.end()));
     }
   }
   if (parts.empty()) return Xapian::Query::MatchNothing;
@@ -469,7 +473,8 @@ std::map<std::string, AuthorityTable> AuthorityTable::from_index(Xapian::Databas
                                                                  const std::vector<CuratedEntity>& curated) {
   auto stream = [&](Xapian::valueno slot) {
     std::unordered_map<Xapian::docid, std::string> out;
-    for (auto it = db.valuestream_begin(slot); it != db.valuestream_end(slot); ++it) out[it.get_docid()] = *it;
+    for (auto it = db.valuestream_begin(slot); it != db.valuestream_end(slot); ++it)
+      out[it.get_docid()] = *it;
     return out;
   };
   auto groups = stream(schema::SLOT_GROUP);
@@ -489,7 +494,8 @@ std::map<std::string, AuthorityTable> AuthorityTable::from_index(Xapian::Databas
         o.keys = schema::unserialise_list(*it);
       }
       // A key has one display form; a Traditional version's own written forms come from its data.
-      if (o.lang == "zh-Hant") o.names = written_forms(unserialise(db.get_document(o.did).get_data()), name, o.keys);
+      if (o.lang == "zh-Hant")
+        o.names = written_forms(unserialise(db.get_document(o.did).get_data()), name, o.keys);
       docs.push_back(std::move(o));
     }
     std::unordered_map<std::string, std::string> cache;
@@ -557,8 +563,7 @@ std::string authorities_json(const AuthorityTable& t, bool conflicts_only) {
 }
 
 std::string authorities_tsv(const std::map<std::string, AuthorityTable>& tables) {
-  std::string out =
-      "# tongwen authorities: field\tid\ten\tzh-Hans\tzh-Hant\taliases (separated by |)\n";
+  std::string out = "# tongwen authorities: field\tid\ten\tzh-Hans\tzh-Hant\taliases (separated by |)\n";
   for (const char* field : {"speaker", "topic", "event"}) {
     auto it = tables.find(field);
     if (it == tables.end()) continue;

@@ -46,7 +46,8 @@ struct Fixture {
   }
 };
 
-const AuthorityEntity& entity_of(const AuthorityTable& t, const std::string& name, const std::string& group = "") {
+const AuthorityEntity& entity_of(const AuthorityTable& t, const std::string& name,
+                                 const std::string& group = "") {
   int e = t.resolve(schema::facet_key(name), group);
   BOOST_REQUIRE_MESSAGE(e >= 0, "no entity for " << name);
   return t.entities()[static_cast<std::size_t>(e)];
@@ -129,7 +130,7 @@ BOOST_AUTO_TEST_CASE(curated_file_merges_splits_and_renames) {
   std::string path = dir.write("authorities.tsv",
                                "# field\tid\ten\tzh-Hans\tzh-Hant\taliases\n"
                                "speaker\tzhang-san\tZhang San\t张三\t\tSan Zhang\n"  // merge
-                               "speaker\tliu-yang\tYang Liu\t刘洋\t\t\n"              // rename, split LIU Yang off
+                               "speaker\tliu-yang\tYang Liu\t刘洋\t\t\n"  // rename, split LIU Yang off
                                "\n"
                                "speaker\tlisi\tLi Si\t李四\n"
                                "speaker\tnobody\tNo Body\t无名氏\n");
