@@ -83,34 +83,41 @@ void sort_unique(std::vector<std::string>& v) {
   v.erase(std::unique(v.begin(), v.end()), v.end());
 }
 
-// The written forms of a document's keys of one field, as the indexer keys them (empty when they
-// do not line up, e.g. for a document indexed by another version).
+// The written forms of a document's keys of one field (empty when they do not line up with the
+// index's keys, e.g. for a document indexed by another version).
 std::vector<std::string> written_forms(const Document& d, const std::string& field,
                                        const std::vector<std::string>& keys) {
-  std::vector<std::string> forms, seen_keys;
+  AuthorityObservation o = observe_document(d, field);
+  return o.keys == keys ? o.names : std::vector<std::string>{};
+}
+
+}  // namespace
+
+AuthorityObservation observe_document(const Document& d, const std::string& field) {
+  AuthorityObservation o;
+  o.group = d.translation_group;
+  o.lang = lang_of(schema::facet_key(d.lang));
   auto add = [&](const std::string& v) {
     std::string k = schema::facet_key(v);
-    if (k.empty() || std::find(seen_keys.begin(), seen_keys.end(), k) != seen_keys.end()) return;
-    seen_keys.push_back(k);
-    forms.push_back(v);
+    if (k.empty() || std::find(o.keys.begin(), o.keys.end(), k) != o.keys.end()) return;
+    o.keys.push_back(k);
+    o.names.push_back(v);
   };
   if (field == "speaker") {
     for (const auto& s : d.speakers) {
       std::string k = schema::facet_key(s.name);
       if (k.empty()) continue;
-      seen_keys.push_back(k);  // speakers are not deduplicated by the indexer
-      forms.push_back(s.name);
+      o.keys.push_back(k);  // speakers are not deduplicated by the indexer
+      o.names.push_back(s.name);
     }
   } else if (field == "topic") {
     for (const auto& t : d.topics)
       for (const auto& level : schema::with_ancestors(t)) add(level);
-  } else {
+  } else if (field == "event") {
     add(d.event);
   }
-  return seen_keys == keys ? forms : std::vector<std::string>{};
+  return o;
 }
-
-}  // namespace
 
 bool AuthorityTable::has_authorities(const std::string& field) {
   return field == "speaker" || field == "topic" || field == "event";

@@ -66,6 +66,11 @@ struct AuthorityObservation {
   std::vector<std::string> names;  // the written forms of keys, same order; empty = display(key)
 };
 
+// What a document's own metadata says about a field, keyed as the indexer keys it (keys, written
+// forms, group, lang: en, zh-Hans, zh-Hant or another tag; did left 0).
+struct Document;
+AuthorityObservation observe_document(const Document& d, const std::string& field);
+
 class AuthorityTable {
  public:
   // display(key) = the written form of a key. Curated lines of other fields are ignored.
