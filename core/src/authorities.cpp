@@ -208,31 +208,52 @@ AuthorityTable AuthorityTable::build(const std::string& field, const std::vector
   std::vector<Pending> pending;
   std::vector<std::vector<std::size_t>> conflict_members;
   for (auto& [root, keys] : components) {
+    // The Chinese names of the component, and its other names by their set of words (so that
+    // `Yang Liu` is an alias of `Liu Yang`, `Neri Oxman` is not one of `Emilie Wapnick`).
     std::vector<std::string> han;
-    for (const auto& k : keys)
-      if (has_han(k)) han.push_back(k);
+    std::map<std::string, std::vector<std::string>> latin;
+    for (const auto& k : keys) {
+      if (has_han(k)) {
+        han.push_back(k);
+        continue;
+      }
+      std::vector<std::string> words = split_fields(k, ' ');
+      std::sort(words.begin(), words.end());
+      std::string sig;
+      for (const auto& w : words) sig += w + " ";
+      latin[sig].push_back(k);
+    }
     const auto& recs = component_records[root];
-    if (han.size() <= 1) {
+    if (han.size() <= 1 && latin.size() <= 1) {
       Pending p{keys, {}, nullptr, -1};
       for (auto* r : recs) p.groups.push_back(r->group);
       sort_unique(p.groups);
       pending.push_back(std::move(p));
       continue;
     }
-    // Two Chinese names paired with one other name: kept apart, one entity per Chinese name.
+    // Two Chinese names paired with one other name (or two different other names with one Chinese
+    // name): kept apart, one entity per Chinese name (per other name), sharing the common name.
+    std::vector<std::vector<std::string>> anchors;
+    if (han.size() > 1) {
+      for (const auto& h : han) anchors.push_back({h});
+    } else {
+      for (const auto& [sig, ks] : latin) anchors.push_back(ks);
+    }
+    const bool by_han = han.size() > 1;
     int c = static_cast<int>(t.conflicts_.size());
     AuthorityConflict conflict;
     for (const auto& k : keys) conflict.names.push_back(display(k));
     conflict_members.emplace_back();
     std::set<std::string> placed;
-    for (const auto& h : han) {
-      Pending p{{h}, {}, nullptr, c};
+    for (const auto& anchor : anchors) {
+      Pending p{anchor, {}, nullptr, c};
       for (auto* r : recs) {
-        if (!contains(r->keys, h)) continue;
+        if (std::none_of(anchor.begin(), anchor.end(), [&](const auto& a) { return contains(r->keys, a); }))
+          continue;
         p.groups.push_back(r->group);
         conflict.groups.push_back(r->group);
         for (const auto& k : r->keys)
-          if (!has_han(k)) p.keys.push_back(k);
+          if (has_han(k) != by_han) p.keys.push_back(k);
       }
       sort_unique(p.keys);
       sort_unique(p.groups);

@@ -125,6 +125,28 @@ BOOST_AUTO_TEST_CASE(one_english_name_with_two_chinese_names_stays_two_entities)
   BOOST_TEST(live(t) == 8u);
 }
 
+BOOST_AUTO_TEST_CASE(one_chinese_name_with_two_different_english_names_stays_two_entities) {
+  // A translation naming the wrong speaker must not make two people one; word order is an alias.
+  Fixture f({{"g1", "en", {"Neri Oxman"}},
+             {"g1", "zh-Hans", {"内里•奥克斯曼"}},
+             {"g2", "en", {"Emilie Wapnick"}},
+             {"g2", "zh-Hans", {"内里•奥克斯曼"}},
+             {"g3", "en", {"Liu Yang"}},
+             {"g3", "zh-Hans", {"刘洋"}},
+             {"g4", "en", {"Yang Liu"}},
+             {"g4", "zh-Hans", {"刘洋"}}});
+  AuthorityTable t = f.build();
+  BOOST_TEST(&entity_of(t, "Neri Oxman") != &entity_of(t, "Emilie Wapnick"));
+  BOOST_TEST(&entity_of(t, "内里•奥克斯曼", "g1") == &entity_of(t, "Neri Oxman"));
+  BOOST_TEST(&entity_of(t, "内里•奥克斯曼", "g2") == &entity_of(t, "Emilie Wapnick"));
+  BOOST_TEST(entity_of(t, "Neri Oxman").documents == 2u);
+  BOOST_REQUIRE(t.conflicts().size() == 1u);
+  BOOST_TEST(t.conflicts()[0].groups == (std::vector<std::string>{"g1", "g2"}));
+  BOOST_TEST(&entity_of(t, "Yang Liu") == &entity_of(t, "Liu Yang"));
+  BOOST_TEST(entity_of(t, "刘洋").documents == 4u);
+  BOOST_TEST(live(t) == 3u);
+}
+
 BOOST_AUTO_TEST_CASE(curated_file_merges_splits_and_renames) {
   test::TempDir dir;
   std::string path = dir.write("authorities.tsv",
