@@ -6,12 +6,15 @@
 //               the indexer's own code, so a change of the term scheme needs no change here) has
 //               exactly the terms and values the index holds for it
 //   facets      the facet counts the search service reports over the whole archive equal the
-//               counts computed from the stored documents (schema::facet_key, with_ancestors)
+//               counts computed from the stored documents (schema::facet_key, with_ancestors;
+//               speaker, topic and event counted by authority entity)
 //   alignments  every stored alignment names two existing documents, reads back, and points at
 //               paragraphs and sentences inside them; every group record's members exist
-// Authority records are not kept separately in this archive (speakers and topics live on the
-// documents), so their counts are the facet counts above.
+// Authority records are derived from the index, not stored (tongwen/authorities.h), so their
+// counts are the facet counts above.
 #include "archive_check.h"
+
+#include "tongwen/authorities.h"
 
 #include <Poco/File.h>
 #include <Poco/Path.h>
@@ -45,27 +48,45 @@ namespace {
 
 using Counts = std::map<std::string, std::map<std::string, std::uint64_t>>;  // field -> key -> docs
 
+// Facets other than speaker, topic and event: counted by key.
 void add_expected_facets(const Document& d, Counts& c) {
   auto one = [&](const char* field, const std::string& value) {
     std::string key = schema::facet_key(value);
     if (!value.empty() && !key.empty()) ++c[field][key];
   };
-  std::set<std::string> speakers, topics;
-  for (const auto& s : d.speakers) {
-    std::string key = schema::facet_key(s.name);
-    if (!key.empty()) speakers.insert(key);
-  }
-  for (const auto& t : d.topics)
-    for (const auto& level : schema::with_ancestors(t)) {
-      std::string key = schema::facet_key(level);
-      if (!key.empty()) topics.insert(key);
-    }
-  for (const auto& k : speakers) ++c["speaker"][k];
-  for (const auto& k : topics) ++c["topic"][k];
-  one("event", d.event);
   one("type", d.type);
   one("lang", d.lang);
   one("year", d.year());
+}
+
+// Speaker, topic and event are counted by entity (tongwen/authorities.h), each once per document,
+// with a table learned from the stored documents alone; its names must be the index's.
+void add_expected_entities(Xapian::Database& db, const Settings& settings,
+                           const std::map<std::string, std::vector<AuthorityObservation>>& observed,
+                           Counts& c, CheckReport& r) {
+  auto curated = configured_authorities(settings);
+  auto indexed = AuthorityTable::from_index(db, curated);
+  for (const auto& [field, obs] : observed) {
+    const schema::Field& f = *schema::find_field(field);
+    auto display = [&](const std::string& key) {
+      std::string v = db.get_metadata(schema::facet_display_key(f, key));
+      return v.empty() ? key : v;
+    };
+    AuthorityTable stored = AuthorityTable::build(field, obs, display, curated);
+    for (const auto& o : obs) {
+      std::set<std::string> ids;
+      for (const auto& k : o.keys) {
+        int e = stored.resolve(k, o.group);
+        ids.insert(e < 0 ? k : stored.entities()[static_cast<std::size_t>(e)].id);
+      }
+      for (const auto& id : ids) ++c[field][id];
+    }
+    for (const auto& e : indexed.at(field).entities())
+      for (const auto& k : e.keys)
+        if (e.documents > 0 && stored.by_key(k).empty())
+          r.problems.push_back({"facets", field + " \"" + k + "\": the index names it (entity " + e.id +
+                                              "), no stored document does"});
+  }
 }
 
 std::string describe(const Xapian::Error& e) {
@@ -241,6 +262,7 @@ CheckReport check_archive(const Settings& settings, const CheckOptions& options)
 
     // 2. Documents, 3. terms for a sample, and the facet counts they imply.
     Counts expected;
+    std::map<std::string, std::vector<AuthorityObservation>> observed;
     const std::size_t total = db.get_doccount();
     const std::size_t step = options.sample == 0 || total <= options.sample ? 1 : total / options.sample;
     terms::TermWriter tw;
@@ -262,6 +284,11 @@ CheckReport check_archive(const Settings& settings, const CheckOptions& options)
                                                "): its id term names " +
                                                std::to_string(db.get_termfreq(id_term)) + " documents"});
       add_expected_facets(d, expected);
+      for (const char* field : {"speaker", "topic", "event"}) {
+        AuthorityObservation o = observe_document(d, field);
+        o.did = did;
+        if (!o.keys.empty()) observed[field].push_back(std::move(o));
+      }
       if (docs % step != 0) continue;
       ++sampled;
       PreparedDocument p = prepare_document(d, tw, xd.get_value(schema::SLOT_HASH));
@@ -288,6 +315,9 @@ CheckReport check_archive(const Settings& settings, const CheckOptions& options)
     }
     r.checked.emplace_back("documents", std::to_string(docs) + " documents");
     r.checked.emplace_back("terms", std::to_string(sampled) + " documents rebuilt from their stored text");
+
+    for (const char* field : {"speaker", "topic", "event"}) observed[field];  // every field, even empty
+    add_expected_entities(db, settings, observed, expected, r);
 
     // 4. Facet counts as a search reports them, over the whole archive.
     Settings s = settings;

@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "tongwen/archive.h"
+#include "tongwen/authorities.h"
 #include "tongwen/glossary.h"
 #include "tongwen/index_writer.h"
 #include "tongwen/ingest.h"
@@ -54,6 +55,7 @@ exit: 0 all files loaded or unchanged, 1 some files failed, 2 usage, 3 index una
   if (a.has("threads")) extra.emplace_back("ingest.threads", a.get("threads"));
   if (a.has("batch-size")) extra.emplace_back("ingest.batch_size", a.get("batch-size"));
   Settings s = settings(g, extra);
+  configured_authorities(s);  // a wrong curated file stops the load before it starts, naming the line
   IngestOptions opt;
   opt.paths = a.positional;
   opt.manifest = a.get("manifest");

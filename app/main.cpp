@@ -95,6 +95,7 @@ commands:
   backup DIR          write a consistent copy of the archive, while it is served and loaded
   restore DIR         put a backup back into the data folder
   loads [show ID]     the load history: every ingest and delete, what each changed
+  authorities [FIELD] speakers, topics, events as entities with their names in both languages
 
 global options (before or after the command):
   --config FILE       settings file (default: $TONGWEN_CONFIG, else ./config/tongwen.properties)
@@ -161,6 +162,7 @@ int main(int argc, char** argv) {
     if (command == "backup") return cmd_backup(g, rest);
     if (command == "restore") return cmd_restore(g, rest);
     if (command == "loads") return cmd_loads(g, rest);
+    if (command == "authorities") return cmd_authorities(g, rest);
     throw UsageError("unknown command \"" + command + "\" (see tongwen --help)");
   } catch (const UsageError& e) {
     std::cerr << "tongwen: " << e.what() << "\n";

@@ -25,6 +25,8 @@ const std::vector<ErrorCode>& error_codes() {
       {"not_found", U, 404, 1, "no such document, route or file"},
       {"method_not_allowed", U, 405, 2, "the route exists but not with this method"},
       {"config", U, 500, 2, "a setting is unknown, has a wrong value, or names a missing file"},
+      {"bad_authority", U, 500, 2,
+       "a line of the curated authority file is wrong (the message gives the line)"},
       // A file the converters refuse (per file in an ingest report; 422 for an upload).
       {"empty", U, 422, 1, "the file is empty"},
       {"encoding", U, 422, 1, "the bytes are not text in the declared or detected encoding"},

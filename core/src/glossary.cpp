@@ -63,15 +63,8 @@ std::shared_ptr<const Glossary> Glossary::configured(const Settings& settings) {
 }
 
 Glossary Glossary::load(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw EnvironmentError("io", "cannot read glossary " + path);
   Glossary g;
-  std::string line;
-  int n = 0;
-  while (std::getline(in, line)) {
-    ++n;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty() || line[0] == '#') continue;
+  for_each_data_line(path, "glossary", [&](const std::string& line, int n) {
     std::vector<std::string> parts = split_fields(line, '\t');
     std::erase_if(parts, [](const std::string& p) { return p.empty(); });
     if (parts.size() < 2)
@@ -79,7 +72,7 @@ Glossary Glossary::load(const std::string& path) {
                       path + ":" + std::to_string(n) +
                           ": a glossary line needs an English and a Chinese term separated by a tab");
     g.add(parts);
-  }
+  });
   return g;
 }
 

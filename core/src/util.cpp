@@ -104,6 +104,20 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(b, e - b));
 }
 
+void for_each_data_line(const std::string& path, const std::string& what,
+                        const std::function<void(const std::string& line, int number)>& f) {
+  std::ifstream in(path);
+  if (!in) throw EnvironmentError("io", "cannot read " + what + " " + path);
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    f(line, n);
+  }
+}
+
 std::string html_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 16);

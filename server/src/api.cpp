@@ -3,6 +3,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/NumberParser.h>
 #include <Poco/StringTokenizer.h>
+#include <algorithm>
 
 #include "tongwen/errors.h"
 #include "tongwen/json.h"
@@ -68,17 +69,35 @@ ApiResponse json_response(const Poco::Dynamic::Var& body, int status) {
   return r;
 }
 
+Object::Ptr names_json(const EntityNames& names) {
+  Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  for (const char* l : {"en", "zh-Hans", "zh-Hant"})
+    if (auto it = names.find(l); it != names.end()) o->set(l, it->second);
+  return o;
+}
+
+// {id?, value, names?, count, selected?}: id and names for entity facets (speaker, topic, event).
+Object::Ptr facet_value_json(const FacetCount& v) {
+  Object::Ptr vo = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  if (!v.id.empty()) vo->set("id", v.id);
+  vo->set("value", v.value);
+  if (!v.id.empty()) vo->set("names", names_json(v.names));
+  vo->set("count", static_cast<Poco::UInt64>(v.count));
+  if (v.selected) vo->set("selected", true);
+  return vo;
+}
+
+Array::Ptr speaker_names_json(const std::vector<EntityNames>& names) {
+  Array::Ptr a = new Array;
+  for (const auto& n : names) a->add(names_json(n));
+  return a;
+}
+
 Object::Ptr facets_json(const std::vector<std::pair<std::string, std::vector<FacetCount>>>& facets) {
   Object::Ptr out = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
   for (const auto& [name, values] : facets) {
     Array::Ptr a = new Array;
-    for (const auto& v : values) {
-      Object::Ptr vo = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-      vo->set("value", v.value);
-      vo->set("count", static_cast<Poco::UInt64>(v.count));
-      if (v.selected) vo->set("selected", true);
-      a->add(vo);
-    }
+    for (const auto& v : values) a->add(facet_value_json(v));
     out->set(name, a);
   }
   return out;
@@ -118,6 +137,7 @@ Object::Ptr search_result_json(const SearchResult& r) {
     Array::Ptr sp = new Array;
     for (const auto& s : h.speakers) sp->add(s);
     ho->set("speakers", sp);
+    ho->set("speaker_names", speaker_names_json(h.speaker_names));
     Array::Ptr tp = new Array;
     for (const auto& t : h.topics) tp->add(t);
     ho->set("topics", tp);
@@ -197,6 +217,7 @@ SearchRequest search_request(const Params& p) {
   }
   sr.from = param(p, "from");
   sr.to = param(p, "to");
+  sr.ui = param(p, "ui");
   std::string expand = param(p, "expand");
   if (!expand.empty()) {
     if (expand != "0" && expand != "1" && expand != "true" && expand != "false")
@@ -227,7 +248,7 @@ bool route_read(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::v
   if (parts.size() == 2 && parts[1] == "search") {
     require_get(req);
     check_params(p, {"q", "speaker", "topic", "event", "lang", "type", "year", "from", "to", "page", "size",
-                     "sort", "expand", "facets", "facet_limit"});
+                     "sort", "expand", "facets", "facet_limit", "ui"});
     SearchRequest sr = search_request(p);
     sr.page = int_param(p, "page", 1, 1, 100000);
     sr.size = int_param(p, "size", s.page_size, 0, s.max_page_size);
@@ -242,14 +263,14 @@ bool route_read(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::v
   if (parts.size() == 3 && parts[1] == "facets") {
     require_get(req);
     check_params(p, {"prefix", "limit", "q", "speaker", "topic", "event", "lang", "type", "year", "from",
-                     "to", "expand"});
+                     "to", "expand", "ui"});
     int limit = int_param(p, "limit", 20, 1, 10000);
     std::vector<FacetCount> values;
     bool scoped = false;
     for (const char* k : {"q", "speaker", "topic", "event", "lang", "type", "year", "from", "to"})
       scoped = scoped || !param(p, k).empty();
     if (!scoped) {
-      values = ctx.search->facet_values(parts[2], param(p, "prefix"), limit);
+      values = ctx.search->facet_values(parts[2], param(p, "prefix"), limit, param(p, "ui"));
     } else {
       // Counted over the documents of a search (what the page's "show more" lists): the facet's
       // own selection is left out of its counts, as in /api/search.
@@ -264,20 +285,18 @@ bool route_read(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::v
         if (name != parts[2]) continue;
         for (auto& c : counts) {
           if (static_cast<int>(values.size()) >= limit) break;
-          if (c.key.compare(0, key_prefix.size(), key_prefix) == 0) values.push_back(c);
+          // An entity matches by any of its names (keys); another value by its key.
+          auto starts = [&](const std::string& k) {
+            return k.compare(0, key_prefix.size(), key_prefix) == 0;
+          };
+          if (starts(c.key) || std::any_of(c.keys.begin(), c.keys.end(), starts)) values.push_back(c);
         }
       }
     }
     Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     o->set("field", parts[2]);
     Array::Ptr a = new Array;
-    for (const auto& v : values) {
-      Object::Ptr vo = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-      vo->set("value", v.value);
-      vo->set("count", static_cast<Poco::UInt64>(v.count));
-      if (v.selected) vo->set("selected", true);
-      a->add(vo);
-    }
+    for (const auto& v : values) a->add(facet_value_json(v));
     o->set("values", a);
     out = json_response(o);
     return true;
@@ -287,7 +306,9 @@ bool route_read(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::v
     check_params(p, {});
     auto doc = ctx.search->document(parts[2]);
     if (!doc) throw UserError("not_found", "no document with id \"" + parts[2] + "\"");
-    out = json_response(document_json(*doc, ctx.search->translations(*doc)));
+    Object::Ptr dj = document_json(*doc, ctx.search->translations(*doc));
+    dj->set("speaker_names", speaker_names_json(ctx.search->speaker_names(*doc)));
+    out = json_response(dj);
     return true;
   }
   return false;

@@ -4,6 +4,8 @@
 
 #include <xapian.h>
 
+#include "tongwen/authorities.h"
+
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -15,6 +17,8 @@ class FacetSpy : public Xapian::MatchSpy {
   struct SlotSpec {
     Xapian::valueno slot;
     bool multi;  // the slot holds a NUL-separated list of keys
+    // Entity facets: keys are counted as their entity's id, each entity once per document.
+    const AuthorityTable* table = nullptr;
   };
   explicit FacetSpy(std::vector<SlotSpec> slots);
   void operator()(const Xapian::Document& doc, double wt) override;
@@ -26,7 +30,8 @@ class FacetSpy : public Xapian::MatchSpy {
   std::vector<SlotSpec> slots_;
   std::vector<std::unordered_map<std::string, Xapian::doccount>> counts_;
   Xapian::doccount seen_ = 0;
-  std::string key_;
+  std::string key_, group_;
+  std::vector<int> counted_;  // entities already counted for the current document
 };
 
 }  // namespace tongwen

@@ -3,16 +3,19 @@
 #include <xapian.h>
 #include <algorithm>
 #include <chrono>
+#include <mutex>
 #include <set>
 
 #include "db_pool.h"
 #include "facet_spy.h"
 #include "highlight.h"
 #include "query_parser.h"
+#include "tongwen/authorities.h"
 #include "tongwen/errors.h"
 #include "tongwen/glossary.h"
 #include "tongwen/schema.h"
 #include "tongwen/terms.h"
+#include "tongwen/text.h"
 
 namespace tongwen {
 
@@ -32,9 +35,28 @@ struct SearchService::Impl {
   Settings settings;
   DatabasePool pool;
   std::shared_ptr<const Glossary> glossary;  // one per process (Glossary::configured)
+  std::vector<CuratedEntity> curated;        // search.authorities, read at start-up
 
-  Impl(const std::string& dir, const Settings& s) : settings(s), pool(dir, s.server.reopen_seconds) {
+  // The authority tables of the index revision last asked for (derived from the index alone, so
+  // rebuilt, not updated, when a commit changes it).
+  using Tables = std::map<std::string, AuthorityTable>;
+  std::mutex authorities_mu;
+  std::shared_ptr<const Tables> authorities_cache;
+  std::string authorities_stamp;
+
+  Impl(const std::string& dir, const Settings& s)
+      : settings(s), pool(dir, s.server.reopen_seconds), curated(configured_authorities(s)) {
     glossary = Glossary::configured(s);
+  }
+
+  std::shared_ptr<const Tables> authorities(Xapian::Database& db) {
+    std::string stamp = db.get_uuid() + ":" + std::to_string(db.get_revision());
+    std::lock_guard<std::mutex> lock(authorities_mu);
+    if (!authorities_cache || stamp != authorities_stamp) {
+      authorities_cache = std::make_shared<const Tables>(AuthorityTable::from_index(db, curated));
+      authorities_stamp = stamp;
+    }
+    return authorities_cache;
   }
 
   template <class F>
@@ -61,10 +83,38 @@ std::string display_of(Xapian::Database& db, const schema::Field& f, const std::
   return v.empty() ? key : v;
 }
 
+const AuthorityTable* table_of(const std::map<std::string, AuthorityTable>& tables, const schema::Field& f) {
+  auto it = tables.find(std::string(f.name));
+  return it == tables.end() ? nullptr : &it->second;
+}
+
+// The language entity values are shown in: "en", "zh-Hans" or "zh-Hant".
+std::string ui_language(const std::string& ui, const std::string& q) {
+  if (ui == "en" || ui == "zh-Hans" || ui == "zh-Hant") return ui;
+  if (ui == "zh") return "zh-Hans";
+  if (!ui.empty()) bad_parameter("ui must be en, zh, zh-Hans or zh-Hant, got \"" + ui + "\"");
+  std::string detected = q.empty() ? "en" : text::detect_language(q);
+  return detected == "zh-Hans" || detected == "zh-Hant" ? detected : "en";
+}
+
+// A facet value: an entity's (named in `lang`, or as the user selected it) or a plain key's.
+FacetCount facet_count(Xapian::Database& db, const schema::Field& f, const AuthorityTable* t,
+                       const std::string& key, std::uint64_t count, bool selected, const std::string& lang,
+                       const std::map<std::string, std::string>& given) {
+  int e = t ? t->by_id(key) : -1;
+  if (e < 0) return {display_of(db, f, key), key, count, selected, {}, {}, {}};
+  const AuthorityEntity& ent = t->entities()[static_cast<std::size_t>(e)];
+  auto g = given.find(key);
+  return {
+      g == given.end() ? t->name_in(e, lang) : g->second, key, count, selected, ent.id, ent.names, ent.keys};
+}
+
 // Top values of one facet: by count, then by key; selected values always listed.
-std::vector<FacetCount> top_values(Xapian::Database& db, const schema::Field& f,
+std::vector<FacetCount> top_values(Xapian::Database& db, const schema::Field& f, const AuthorityTable* t,
+                                   const std::string& lang,
                                    const std::unordered_map<std::string, Xapian::doccount>& counts,
-                                   const std::set<std::string>& selected, int limit) {
+                                   const std::set<std::string>& selected,
+                                   const std::map<std::string, std::string>& given, int limit) {
   std::vector<std::pair<std::string, Xapian::doccount>> all(counts.begin(), counts.end());
   bool by_value = f.name == "year";
   std::sort(all.begin(), all.end(), [&](const auto& a, const auto& b) {
@@ -75,13 +125,24 @@ std::vector<FacetCount> top_values(Xapian::Database& db, const schema::Field& f,
   std::set<std::string> listed;
   for (const auto& [key, count] : all) {
     if (static_cast<int>(out.size()) >= limit) break;
-    out.push_back({display_of(db, f, key), key, count, selected.count(key) > 0});
+    out.push_back(facet_count(db, f, t, key, count, selected.count(key) > 0, lang, given));
     listed.insert(key);
   }
   for (const auto& key : selected) {
     if (listed.count(key)) continue;
     auto it = counts.find(key);
-    out.push_back({display_of(db, f, key), key, it == counts.end() ? 0 : it->second, true});
+    out.push_back(facet_count(db, f, t, key, it == counts.end() ? 0 : it->second, true, lang, given));
+  }
+  return out;
+}
+
+std::vector<EntityNames> names_of_speakers(const std::map<std::string, AuthorityTable>& tables,
+                                           const Document& d) {
+  const AuthorityTable* t = table_of(tables, *schema::find_field("speaker"));
+  std::vector<EntityNames> out;
+  for (const auto& sp : d.speakers) {
+    int e = t ? t->resolve(schema::facet_key(sp.name), d.translation_group) : -1;
+    out.push_back(e < 0 ? EntityNames{} : t->entities()[static_cast<std::size_t>(e)].names);
   }
   return out;
 }
@@ -103,28 +164,11 @@ SearchResult SearchService::search(const SearchRequest& req) {
   if (!req.from.empty() && !req.to.empty() && req.from > req.to)
     bad_parameter("from (" + req.from + ") is after to (" + req.to + ")");
 
-  // Filters per facet field, as OR-queries of their boolean terms.
-  struct Filter {
-    const schema::Field* field;
-    std::set<std::string> keys;
-    Xapian::Query query;
-  };
-  std::vector<Filter> filters;
   for (const auto& [name, values] : req.filters) {
     const schema::Field* f = schema::find_field(name);
     if (!f || f->filter_prefix.empty()) bad_parameter("unknown filter \"" + name + "\"");
-    Filter flt{f, {}, {}};
-    std::vector<Xapian::Query> terms;
-    for (const auto& v : values) {
-      std::string key = schema::facet_key(v);
-      if (key.empty()) continue;
-      flt.keys.insert(key);
-      terms.emplace_back(std::string(f->filter_prefix) + key);
-    }
-    if (terms.empty()) continue;
-    flt.query = Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
-    filters.push_back(std::move(flt));
   }
+  const std::string lang = ui_language(req.ui, req.q);
   bool expand = req.expand.value_or(s.expand);
   const int facet_limit = req.facet_limit > 0 ? req.facet_limit : s.facet_limit;
 
@@ -132,6 +176,41 @@ SearchResult SearchService::search(const SearchRequest& req) {
     SearchResult result;
     result.page = req.page;
     result.size = req.size;
+    auto tables = impl_->authorities(h.db);
+
+    // Filters per facet field, as OR-queries of their boolean terms. A name of an entity selects
+    // every document of the entity (all its names, every language); an entity id selects it alone.
+    struct Filter {
+      const schema::Field* field;
+      std::set<std::string> keys;                // keys, or ids of entities
+      std::map<std::string, std::string> given;  // entity id -> the value as the user wrote it
+      Xapian::Query query;
+    };
+    std::vector<Filter> filters;
+    for (const auto& [name, values] : req.filters) {
+      const schema::Field* f = schema::find_field(name);
+      const AuthorityTable* t = table_of(*tables, *f);
+      Filter flt{f, {}, {}, {}};
+      std::vector<Xapian::Query> terms;
+      for (const auto& v : values) {
+        std::string key = schema::facet_key(v);
+        if (key.empty()) continue;
+        std::vector<int> entities;
+        if (t) entities = t->by_id(key) >= 0 ? std::vector<int>{t->by_id(key)} : t->by_key(key);
+        for (int e : entities) {
+          const std::string& id = t->entities()[static_cast<std::size_t>(e)].id;
+          flt.keys.insert(id);
+          flt.given.emplace(id, v);
+          terms.push_back(t->query(e, std::string(f->filter_prefix), schema::PREFIX_GROUP));
+        }
+        if (!entities.empty()) continue;
+        flt.keys.insert(key);
+        terms.emplace_back(std::string(f->filter_prefix) + key);
+      }
+      if (terms.empty()) continue;
+      flt.query = Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+      filters.push_back(std::move(flt));
+    }
     ParsedQuery parsed = parse_query(req.q, h.qt, impl_->glossary.get(), expand);
     result.expansions = parsed.expansions;
 
@@ -164,7 +243,7 @@ SearchResult SearchService::search(const SearchRequest& req) {
     if (req.facets) {
       for (const auto* f : facet_fields) {
         if (selected_of(f)) continue;
-        main_slots.push_back({*f->slot, f->facet != schema::FacetKind::Single});
+        main_slots.push_back({*f->slot, f->facet != schema::FacetKind::Single, table_of(*tables, *f)});
         main_fields.push_back(f);
       }
     }
@@ -180,16 +259,19 @@ SearchResult SearchService::search(const SearchRequest& req) {
 
     std::map<const schema::Field*, std::vector<FacetCount>> facet_out;
     for (std::size_t i = 0; i < main_fields.size(); ++i)
-      facet_out[main_fields[i]] = top_values(h.db, *main_fields[i], spy.counts(i), {}, facet_limit);
+      facet_out[main_fields[i]] = top_values(h.db, *main_fields[i], table_of(*tables, *main_fields[i]), lang,
+                                             spy.counts(i), {}, {}, facet_limit);
     // A facet with a selection is counted without its own selection (multi-select navigation).
     if (req.facets) {
       for (const auto& flt : filters) {
         Xapian::Enquire e(h.db);
         e.set_query(filtered(flt.field));
-        FacetSpy one({{*flt.field->slot, flt.field->facet != schema::FacetKind::Single}});
+        const AuthorityTable* t = table_of(*tables, *flt.field);
+        FacetSpy one({{*flt.field->slot, flt.field->facet != schema::FacetKind::Single, t}});
         e.add_matchspy(&one);
         e.get_mset(0, 0, all);
-        facet_out[flt.field] = top_values(h.db, *flt.field, one.counts(0), flt.keys, facet_limit);
+        facet_out[flt.field] =
+            top_values(h.db, *flt.field, t, lang, one.counts(0), flt.keys, flt.given, facet_limit);
       }
       for (const auto* f : facet_fields) result.facets.emplace_back(std::string(f->name), facet_out[f]);
     }
@@ -208,6 +290,7 @@ SearchResult SearchService::search(const SearchRequest& req) {
       hit.translation_group = d.translation_group;
       hit.score = it.get_weight();
       for (const auto& sp : d.speakers) hit.speakers.push_back(sp.name);
+      hit.speaker_names = names_of_speakers(*tables, d);
       hit.topics = d.topics;
       if (!req.snippets) {
         result.hits.push_back(std::move(hit));
@@ -292,20 +375,39 @@ std::vector<Document> SearchService::translations(const Document& doc) {
   });
 }
 
+std::vector<EntityNames> SearchService::speaker_names(const Document& doc) {
+  return impl_->with_handle([&](Handle& h) { return names_of_speakers(*impl_->authorities(h.db), doc); });
+}
+
 std::vector<FacetCount> SearchService::facet_values(const std::string& field, const std::string& prefix,
-                                                    int limit) {
+                                                    int limit, const std::string& ui) {
   const schema::Field* f = schema::find_field(field);
   if (!f || f->facet == schema::FacetKind::None)
     bad_parameter("unknown facet \"" + field + "\" (known: speaker, topic, event, year, lang, type)");
   if (limit < 1 || limit > 10000) bad_parameter("limit must be between 1 and 10000");
   std::string key_prefix = schema::facet_key(prefix);
+  const std::string lang = ui_language(ui, "");
   return impl_->with_handle([&](Handle& h) {
     std::vector<FacetCount> out;
+    auto tables = impl_->authorities(h.db);
+    if (const AuthorityTable* t = table_of(*tables, *f)) {
+      // Entities with documents, found by any of their names or aliases.
+      for (std::size_t i = 0; i < t->entities().size(); ++i) {
+        const AuthorityEntity& e = t->entities()[i];
+        if (e.documents == 0) continue;
+        if (std::none_of(e.keys.begin(), e.keys.end(), [&](const std::string& k) {
+              return k.compare(0, key_prefix.size(), key_prefix) == 0;
+            }))
+          continue;
+        out.push_back(facet_count(h.db, *f, t, e.id, e.documents, false, lang, {}));
+      }
+    }
     std::string start = std::string(f->filter_prefix) + key_prefix;
-    for (auto it = h.db.allterms_begin(start); it != h.db.allterms_end(start); ++it) {
+    for (auto it = h.db.allterms_begin(start); !table_of(*tables, *f) && it != h.db.allterms_end(start);
+         ++it) {
       std::string key = (*it).substr(f->filter_prefix.size());
       // "XA" must not swallow longer prefixes of other fields (none today, but be exact).
-      out.push_back({display_of(h.db, *f, key), key, it.get_termfreq(), false});
+      out.push_back({display_of(h.db, *f, key), key, it.get_termfreq(), false, {}, {}, {}});
     }
     if (f->name == "lang") {
       // The bare "zh" filter term is not a value of its own.

@@ -156,6 +156,7 @@ function api_params(s, withPage) {
   if (s.tab === 'search') {
     if (s.sort !== 'relevance') p.set('sort', s.sort);
     if (s.expand) p.set('expand', '1');
+    p.set('ui', ui);  // entity facets (speaker, topic, event) named in the page's language
   } else if (s.clang) {
     p.set('lang', s.clang);
   }
@@ -362,10 +363,16 @@ function emptyHtml(msg) {
   }
   return h + '</div>';
 }
+// A speaker's name as written, then its entity's names in the other languages (authority records).
+function speakerLabel(name, names) {
+  const others = Object.values(names || {}).filter((n, i, a) => n !== name && a.indexOf(n) === i);
+  return '<span' + lattr(name) + '>' + esc(name) + '</span>' +
+    others.map(n => ' <span class="alt"' + lattr(n) + '>/ ' + esc(n) + '</span>').join('');
+}
 function hitHtml(x) {
   const hl = markedTerms(x.snippet).concat(markedTerms(x.title_html).filter(v => !markedTerms(x.snippet).includes(v)));
   const meta = [];
-  if (x.speakers && x.speakers.length) meta.push('<span' + lattr(x.speakers.join(' ')) + '>' + esc(x.speakers.join(', ')) + '</span>');
+  if (x.speakers && x.speakers.length) meta.push(x.speakers.map((s, i) => speakerLabel(s, (x.speaker_names || [])[i])).join(', '));
   if (x.event) meta.push('<span' + lattr(x.event) + '>' + esc(x.event) + '</span>');
   if (x.date) meta.push('<time datetime="' + esc(x.date) + '">' + esc(x.date) + '</time>');
   return '<article class="hit" lang="' + esc(x.lang || langOf(x.title)) + '"><h3><a href="' + esc(docHref(x.id, {hl, para: x.paragraph})) +
@@ -461,7 +468,7 @@ async function renderDoc(my) {
   let h = '<div class="doc"><a class="backlink" href="' + esc(backHref()) + '" data-back="1" data-k="back">' + esc(t('back')) + '</a>' +
     '<h2 id="doc-h" tabindex="-1"' + L + '>' + esc(d.title) + '</h2>';
   h += '<dl aria-label="' + esc(t('doc_meta')) + '">';
-  const sp = (d.speakers || []).map(s => '<span' + lattr(s.name) + '>' + esc(s.name) + '</span>' + (s.affiliation ? ' <span' + lattr(s.affiliation) + '>(' + esc(s.affiliation) + ')</span>' : ''));
+  const sp = (d.speakers || []).map((s, i) => speakerLabel(s.name, (d.speaker_names || [])[i]) + (s.affiliation ? ' <span' + lattr(s.affiliation) + '>(' + esc(s.affiliation) + ')</span>' : ''));
   if (sp.length) h += '<dt>' + esc(t('speakers')) + '</dt><dd>' + sp.join('; ') + '</dd>';
   if (d.event) h += '<dt>' + esc(t('event')) + '</dt><dd' + lattr(d.event) + '>' + esc(d.event) + '</dd>';
   if (d.session) h += '<dt>' + esc(t('session')) + '</dt><dd' + lattr(d.session) + '>' + esc(d.session) + '</dd>';

@@ -2,12 +2,14 @@
 #include <boost/test/unit_test.hpp>
 
 #include "fixtures.h"
+#include "tongwen/util.h"
 
 using tongwen::test::run_tongwen;
 using tongwen::test::TempDir;
 
 BOOST_AUTO_TEST_CASE(every_command_has_help) {
-  for (const char* cmd : {"ingest", "search", "serve", "convert", "formats", "delete", "config"}) {
+  for (const char* cmd :
+       {"ingest", "search", "serve", "convert", "formats", "delete", "config", "authorities"}) {
     BOOST_TEST_CONTEXT(cmd) {
       auto r = run_tongwen({cmd, "--help"});
       BOOST_TEST(r.exit_code == 0);
@@ -88,4 +90,39 @@ BOOST_AUTO_TEST_CASE(convert_prints_the_document_as_json) {
   r = run_tongwen({"convert", dir / "missing.txt"});
   BOOST_TEST(r.exit_code != 0);
   BOOST_TEST(r.err.find(dir / "missing.txt") != std::string::npos, r.err);
+}
+
+BOOST_AUTO_TEST_CASE(authorities_lists_exports_and_reads_the_curated_file) {
+  tongwen::test::TempDir dir;
+  std::string bad = dir.write("bad.tsv", "speaker\tx\tX\n\nspeaker\tonly-two\n");
+  // A wrong curated file stops the load before it starts, naming the line.
+  auto r = run_tongwen({"ingest", "--data", dir / "data", "--set", "search.authorities=" + bad,
+                        tongwen::test::corpus_dir() + "/2021"});
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(r.err.find("bad.tsv:3: a line needs 3 to 6") != std::string::npos, r.err);
+  r = run_tongwen({"ingest", "--data", dir / "data", tongwen::test::corpus_dir()});
+  BOOST_REQUIRE(r.exit_code == 0);
+  r = run_tongwen({"authorities", "speaker", "--data", dir / "data"});
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(r.out.find("speaker: 19 entities") == 0u, r.out);
+  BOOST_TEST(r.out.find("liu yang\ten=Liu Yang\tzh-Hans=刘洋\t4 documents\tevidence 2") != std::string::npos,
+             r.out);
+  BOOST_TEST(r.out.find("speaker: 0 conflicts") != std::string::npos, r.out);
+  r = run_tongwen({"authorities", "event", "--json", "--data", dir / "data"});
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(r.out.find("\"zh-Hant\": \"2022國際科技創新論壇\"") != std::string::npos, r.out);
+  // Export, rename one line, read it back as the curated file.
+  r = run_tongwen({"authorities", "export", dir / "a.tsv", "--data", dir / "data"});
+  BOOST_REQUIRE(r.exit_code == 0);
+  std::string text = tongwen::read_file(dir / "a.tsv");
+  auto at = text.find("speaker\tliu yang\tLiu Yang\t刘洋\t\t\n");
+  BOOST_REQUIRE(at != std::string::npos);
+  text.replace(at, std::string("speaker\tliu yang\tLiu Yang\t刘洋\t\t\n").size(),
+               "speaker\tliu yang\tYang LIU\t刘洋\t\tLiu Yang\n");
+  std::string curated = dir.write("curated.tsv", text);
+  r = run_tongwen(
+      {"authorities", "speaker", "--data", dir / "data", "--set", "search.authorities=" + curated});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(r.out.find("liu yang\ten=Yang LIU\tzh-Hans=刘洋\t4 documents") != std::string::npos, r.out);
+  BOOST_TEST(run_tongwen({"authorities", "person", "--data", dir / "data"}).exit_code == 2);
 }

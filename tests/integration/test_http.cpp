@@ -120,14 +120,24 @@ BOOST_AUTO_TEST_CASE(search_returns_hits_snippets_and_facets) {
 }
 
 BOOST_AUTO_TEST_CASE(filters_by_speaker_and_escapes_snippets) {
+  // The speaker is one entity in both languages: his Chinese name selects the English version too.
   auto r = server().get("/api/search?q=innovation&speaker=Wang%20Jianguo");
   BOOST_TEST(r.status == 200);
   BOOST_TEST(r.json->getValue<int>("total") == 1);
-  std::string snippet = r.json->getArray("hits")->getObject(0)->getValue<std::string>("snippet");
+  auto by_zh = server().get("/api/search?q=innovation&speaker=%E7%8E%8B%E5%BB%BA%E5%9C%8B");  // 王建國
+  BOOST_TEST(by_zh.json->getValue<int>("total") == 1);
+  auto hits = r.json->getArray("hits");
+  std::string snippet;
+  for (std::size_t i = 0; i < hits->size(); ++i)
+    if (hits->getObject(static_cast<unsigned>(i))->getValue<std::string>("id") == "ai-en")
+      snippet = hits->getObject(static_cast<unsigned>(i))->getValue<std::string>("snippet");
   BOOST_TEST(snippet == "We must promote <mark>innovation</mark> in science &amp; technology &lt;now&gt;.");
-  // Topic hierarchy rolls up: AI contains AI/Governance.
+  auto names = hits->getObject(0)->getArray("speaker_names")->getObject(0);
+  BOOST_TEST(names->getValue<std::string>("en") == "Wang Jianguo");
+  BOOST_TEST(names->getValue<std::string>("zh-Hans") == "王建国");
+  // Topic hierarchy rolls up: AI contains AI/Governance; AI is 人工智能 (one entity), both versions.
   r = server().get("/api/search?topic=AI");
-  BOOST_TEST(r.json->getValue<int>("total") == 1);
+  BOOST_TEST(r.json->getValue<int>("total") == 2);
 }
 
 BOOST_AUTO_TEST_CASE(documents_by_id_with_their_translations) {

@@ -144,9 +144,36 @@ std::set<std::string> BruteForce::word_prefix(const std::string& prefix) const {
   return ids;
 }
 
+const AuthorityTable* BruteForce::table(const std::string& field) const {
+  auto it = tables_.find(field);
+  return it == tables_.end() ? nullptr : &it->second;
+}
+
+std::set<std::string> BruteForce::entity_ids(std::size_t i, const AuthorityTable& t,
+                                             const std::string& field) const {
+  std::set<std::string> out;
+  auto it = facet_keys_[i].find(field);
+  if (it == facet_keys_[i].end()) return out;
+  for (const auto& k : it->second) {
+    int e = t.resolve(k, docs_[i].translation_group);
+    out.insert(e < 0 ? k : t.entities()[static_cast<std::size_t>(e)].id);
+  }
+  return out;
+}
+
 std::set<std::string> BruteForce::with_facet(const std::string& field, const std::string& value) const {
   std::string key = schema::facet_key(value);
   std::set<std::string> ids;
+  if (const AuthorityTable* t = table(field)) {
+    std::vector<int> es = t->by_id(key) >= 0 ? std::vector<int>{t->by_id(key)} : t->by_key(key);
+    std::set<std::string> wanted;
+    for (int e : es) wanted.insert(t->entities()[static_cast<std::size_t>(e)].id);
+    if (wanted.empty()) wanted.insert(key);
+    for (std::size_t i = 0; i < docs_.size(); ++i)
+      for (const auto& id : entity_ids(i, *t, field))
+        if (wanted.count(id)) ids.insert(docs_[i].id);
+    return ids;
+  }
   for (std::size_t i = 0; i < docs_.size(); ++i) {
     auto it = facet_keys_[i].find(field);
     bool match = it != facet_keys_[i].end() && it->second.count(key) > 0;
@@ -163,6 +190,10 @@ std::map<std::string, std::size_t> BruteForce::facet_counts(const std::string& f
   std::map<std::string, std::size_t> counts;
   for (std::size_t i = 0; i < docs_.size(); ++i) {
     if (!ids.count(docs_[i].id)) continue;
+    if (const AuthorityTable* t = table(field)) {
+      for (const auto& id : entity_ids(i, *t, field)) ++counts[id];
+      continue;
+    }
     auto it = facet_keys_[i].find(field);
     if (it == facet_keys_[i].end()) continue;
     for (const auto& k : it->second) ++counts[k];

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "tongwen/authorities.h"
 #include "tongwen/model.h"
 
 namespace tongwen::test {
@@ -39,6 +40,10 @@ class BruteForce {
                                                   const std::set<std::string>& ids) const;
 
   const std::vector<Document>& documents() const { return docs_; }
+  // Entity facets (issue 13): from now on speaker, topic and event filter (with_facet: a name or
+  // an id selects every document of its entities) and count (facet_counts: by entity id, each
+  // once per document) by entity, the entity of each document's own keys taken from `tables`.
+  void use_authorities(std::map<std::string, AuthorityTable> tables) { tables_ = std::move(tables); }
   // Normalised searchable units of document i.
   const std::vector<std::string>& units(std::size_t i) const { return norm_[i]; }
 
@@ -47,6 +52,10 @@ class BruteForce {
   std::vector<std::vector<std::string>> norm_;                      // per doc, per unit
   std::vector<std::vector<std::vector<std::string>>> unit_tokens_;  // per doc, per unit: words and CJK chars
   std::vector<std::map<std::string, std::set<std::string>>> facet_keys_;  // per doc: field -> keys
+  std::map<std::string, AuthorityTable> tables_;
+  const AuthorityTable* table(const std::string& field) const;
+  // The entity ids (or keys the table lacks) of document i for an entity field.
+  std::set<std::string> entity_ids(std::size_t i, const AuthorityTable& t, const std::string& field) const;
 };
 
 }  // namespace tongwen::test

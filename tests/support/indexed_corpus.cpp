@@ -23,6 +23,11 @@ IndexedCorpus::IndexedCorpus(const std::vector<std::string>& paths, int facet_li
   for (const auto& path : loaded)
     for (auto& d : convert_file(path, copt).documents) docs.push_back(std::move(d));
   truth_ = std::make_unique<BruteForce>(std::move(docs));
+  {
+    // The entities of the documents, as the search side learns them from the index.
+    Xapian::Database db(settings_.index_dir());
+    truth_->use_authorities(AuthorityTable::from_index(db, configured_authorities(settings_)));
+  }
   search_ = std::make_unique<SearchService>(settings_.index_dir(), settings_);
 }
 

@@ -32,7 +32,8 @@ struct Settings {
     int facet_limit = 10;
     int snippet_chars = 160;
     std::string glossary = "config/glossary.tsv";
-    bool expand = false;  // cross-language expansion by default
+    std::string authorities = "config/authorities.tsv";  // curated authority records
+    bool expand = false;                                 // cross-language expansion by default
   } search;
 
   struct Ingest {

@@ -10,13 +10,13 @@
 namespace tongwen::metadata {
 
 inline constexpr std::string_view kSchemaVersion = "tongwen:schema";  // the index's schema version
-inline constexpr std::string_view kFacetDisplay = "facet:";  // + field ":" + key: a value's display form
-inline constexpr std::string_view kAlignment = "align:";     // + id \t id: a stored alignment
+inline constexpr std::string_view kFacetDisplay = "facet:";       // + field ":" + key: a value's display form
+inline constexpr std::string_view kAlignment = "align:";          // + id \t id: a stored alignment
 inline constexpr std::string_view kLengthStats = "align-stats:";  // + lang \t lang: length model
 inline constexpr std::string_view kTranslationTable = "align-lexicon:";  // + lang \t lang: learned lexicon
-inline constexpr std::string_view kGroupRecord = "align-group:";  // + group: what was aligned for it
-inline constexpr std::string_view kSourceRecord = "src:";  // + sha256(path): a source file's load state
-inline constexpr std::string_view kLoad = "load:";         // + NNNNNN[:PPPP]: the load history
+inline constexpr std::string_view kGroupRecord = "align-group:";         // + group: what was aligned for it
+inline constexpr std::string_view kSourceRecord = "src:";     // + sha256(path): a source file's load state
+inline constexpr std::string_view kLoad = "load:";            // + NNNNNN[:PPPP]: the load history
 inline constexpr std::string_view kLoadSequence = "loadseq";  // the last load number given out
 
 inline constexpr std::array<std::string_view, 9> kAll = {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,10 @@ std::string read_file(const std::string& path, std::uint64_t max_bytes = UINT64_
 std::vector<std::string> split_fields(std::string_view line, char sep);
 // Trims ASCII and Unicode white space (U+3000, NBSP, zero-width space, BOM...) at both ends.
 std::string trim(std::string_view s);
+// Calls f(line, line number) for every line of a text file that is neither empty nor a `#`
+// comment (a CRLF's CR removed). Throws EnvironmentError("io", "cannot read WHAT PATH").
+void for_each_data_line(const std::string& path, const std::string& what,
+                        const std::function<void(const std::string& line, int number)>& f);
 // HTML-escapes & < > " '.
 void append_html_escaped(std::string& out, std::string_view text);
 std::string html_escape(std::string_view text);

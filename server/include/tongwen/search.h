@@ -26,7 +26,12 @@ struct SearchRequest {
   bool facets = true;
   int facet_limit = 0;   // values per facet; 0 = search.facet_limit
   bool snippets = true;  // false: hits carry metadata only (cheaper for listing ids)
+  // Language of entity facet values: "en", "zh" (= "zh-Hans"), "zh-Hant"; "" = the query's.
+  std::string ui;
 };
+
+// An entity's preferred names: language (en, zh-Hans, zh-Hant) -> name.
+using EntityNames = std::map<std::string, std::string>;
 
 // A highlighted span, in code points of the plain snippet text.
 struct Span {
@@ -43,6 +48,7 @@ struct Snippet {
 struct Hit {
   std::string id, title, lang, type, date, event;
   std::vector<std::string> speakers, topics;
+  std::vector<EntityNames> speaker_names;  // per speaker, the names of its entity (may be empty)
   std::string translation_group;
   double score = 0;
   Snippet snippet;
@@ -54,6 +60,11 @@ struct FacetCount {
   std::string key;    // normalised filter key
   std::uint64_t count = 0;
   bool selected = false;
+  // Entity facets (speaker, topic, event; tongwen/authorities.h): the entity's id and names, and
+  // the keys of all its names (for prefix matching). Empty for other facets.
+  std::string id;
+  EntityNames names;
+  std::vector<std::string> keys;
 };
 
 struct Expansion {
@@ -91,7 +102,12 @@ class SearchService {
   std::vector<Document> translations(const Document& doc);
   // Facet values of a field starting with prefix (case- and width-insensitive), most frequent
   // first, counted over the whole index. Throws UserError("bad_parameter") for an unknown field.
-  std::vector<FacetCount> facet_values(const std::string& field, const std::string& prefix, int limit);
+  // Entity facets match any name or alias of an entity and count its documents; ui as in
+  // SearchRequest ("" = en).
+  std::vector<FacetCount> facet_values(const std::string& field, const std::string& prefix, int limit,
+                                       const std::string& ui = "");
+  // The names of each speaker's entity, in order (an empty map for a name the table lacks).
+  std::vector<EntityNames> speaker_names(const Document& doc);
   IndexStats stats();
   // Looks for new commits now (the service also does so every server.reopen_seconds).
   void refresh();
