@@ -56,6 +56,8 @@ const std::vector<ErrorCode>& error_codes() {
       {"busy", E, 503, 3, "commits overtook a backup copy too often in a row; retry"},
       {"writes_disabled", E, 503, 3, "this server was started without a writer"},
       {"align_disabled", E, 503, 3, "this server was started without an aligner"},
+      {"too_many_connections", E, 503, 3,
+       "the server's connection limit, in all or per client address, is reached; retry after Retry-After"},
       {"io", E, 500, 3, "a file or folder cannot be read or written"},
       {"index", E, 500, 3, "Xapian reported an error"},
       {"corrupt_index", E, 500, 3, "stored data in the index is damaged"},

@@ -18,10 +18,13 @@ struct Settings {
     int port = 8080;
     int threads = 16;
     int queue = 256;
-    int keepalive_seconds = 5;
-    std::string token;            // bearer token for writes; empty = writes refused
-    int write_wait_seconds = 10;  // how long an upload waits for a locked index before 503
-    double reopen_seconds = 1.0;  // how often readers look for new commits
+    int keepalive_timeout_ms = 5000;      // how long an idle keep-alive connection stays open
+    int header_timeout_ms = 10000;        // a request's line and headers must arrive within this, in all
+    int max_connections = 512;            // open connections in all (more get 503)
+    int max_connections_per_client = 64;  // open connections from one client address
+    std::string token;                    // bearer token for writes; empty = writes refused
+    int write_wait_seconds = 10;          // how long an upload waits for a locked index before 503
+    double reopen_seconds = 1.0;          // how often readers look for new commits
     std::uint64_t max_upload_mb = 64;
     int body_timeout_ms = 30000;  // longest silence of a client while its request arrives
   } server;
