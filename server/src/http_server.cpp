@@ -406,11 +406,14 @@ struct HttpServer::Impl {
       back.swap(returned);
     }
     for (auto& c : back) {
-      if (!c->keep) {
-        forget(*c);
-        continue;  // closed when the last reference goes
-      }
       waiting.push_back(c);
+      if (!c->keep) {  // answered: half-close, and drop what still arrives for a moment
+        ::shutdown(c->impl->sockfd(), SHUT_WR);
+        forget(*c);
+        c->state = Conn::State::closing;
+        c->deadline = Clock::now() + kLinger;
+        continue;
+      }
       if (c->impl->pending.empty()) {
         c->state = Conn::State::idle;
         c->deadline = Clock::now() + std::chrono::milliseconds(settings.server.keepalive_timeout_ms);

@@ -56,39 +56,74 @@ Raw parse(const std::string& text) {
 
 enum class End { half_close, silent, stay };
 
-// Sends `head` and `body` as they are, then half-closes the connection (the client has nothing
-// more to send), goes silent, or just waits; reads the answer until the server closes or
-// `wait_s` seconds pass.
-Raw raw_request(int port, const std::string& head, const std::string& body, End end, double wait_s = 10) {
-  Poco::Net::StreamSocket s;
+Poco::Net::StreamSocket connect_from(int port, const std::string& from = "127.0.0.1") {
+  Poco::Net::StreamSocket s(Poco::Net::SocketAddress::IPv4);
+  s.impl()->bind(Poco::Net::SocketAddress(from, 0));
   s.connect(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port)));
-  s.setReceiveTimeout(Poco::Timespan(static_cast<long>(wait_s * 1e6)));
-  std::string out = head + body;
+  return s;
+}
+
+// Sends all of `bytes`; false when the server stopped taking them (a reset or a closed socket).
+bool send_all(Poco::Net::StreamSocket& s, const std::string& bytes) {
   std::size_t sent = 0;
-  while (sent < out.size()) {
-    int n = s.sendBytes(out.data() + sent, static_cast<int>(out.size() - sent));
-    BOOST_REQUIRE(n > 0);
-    sent += static_cast<std::size_t>(n);
+  try {
+    while (sent < bytes.size()) {
+      int n = s.sendBytes(bytes.data() + sent, static_cast<int>(bytes.size() - sent));
+      if (n <= 0) return false;
+      sent += static_cast<std::size_t>(n);
+    }
+  } catch (const Poco::Exception&) {
+    return false;
   }
-  if (end == End::half_close) s.shutdownSend();
+  return true;
+}
+
+// What the server sends on `s` until it closes, `wait_s` seconds pass or (with `whole`) one
+// complete answer has arrived; closed tells whether the server closed (or reset) the connection.
+struct Heard {
+  Raw answer;
+  bool closed = false;
+};
+
+Heard listen(Poco::Net::StreamSocket& s, double wait_s, bool whole = false) {
+  Heard h;
   std::string got;
   char buf[4096];
+  s.setReceiveTimeout(Poco::Timespan(static_cast<long>(wait_s * 1e6)));
   try {
     for (;;) {
       int n = s.receiveBytes(buf, sizeof buf);
-      if (n <= 0) break;
+      if (n <= 0) {
+        h.closed = true;
+        break;
+      }
       got.append(buf, static_cast<std::size_t>(n));
       Raw r = parse(got);
-      // A complete answer: stop (the server may keep the connection open).
       auto cl = got.find("Content-Length: ");
-      if (r.status && cl != std::string::npos &&
+      if (whole && r.status && cl != std::string::npos &&
           r.body.size() >= std::stoul(got.substr(cl + 16, got.find("\r\n", cl) - cl - 16)))
         break;
     }
+  } catch (const Poco::TimeoutException&) {
   } catch (const Poco::Exception&) {
-    // timeout or reset: whatever arrived is the answer
+    h.closed = true;  // reset: whatever arrived is the answer
   }
-  return parse(got);
+  h.answer = parse(got);
+  return h;
+}
+
+// Sends `head` and `body` as they are, then half-closes the connection (the client has nothing
+// more to send), goes silent, or just waits; reads the answer until the server closes, the answer
+// is complete (the server may keep the connection open) or `wait_s` seconds pass.
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+Raw raw_request(int port, const std::string& head, const std::string& body, End end, double wait_s = 10) {
+  Poco::Net::StreamSocket s = connect_from(port);
+  BOOST_REQUIRE(send_all(s, head + body));
+  if (end == End::half_close) s.shutdownSend();
+  return listen(s, wait_s, true).answer;
 }
 
 std::string upload_head(const std::string& framing) {
@@ -263,49 +298,6 @@ BOOST_AUTO_TEST_CASE(a_token_of_only_whitespace_refuses_to_start) {
   BOOST_TEST(r.err.find("server.token") != std::string::npos, r.err);
 }
 
-namespace {
-
-Poco::Net::StreamSocket connect_from(int port, const std::string& from = "127.0.0.1") {
-  Poco::Net::StreamSocket s(Poco::Net::SocketAddress::IPv4);
-  s.impl()->bind(Poco::Net::SocketAddress(from, 0));
-  s.connect(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port)));
-  return s;
-}
-
-// What the server sends on `s` until it closes or `wait_s` passes; closed tells which.
-struct Heard {
-  Raw answer;
-  bool closed = false;
-};
-
-Heard listen(Poco::Net::StreamSocket& s, double wait_s) {
-  Heard h;
-  std::string got;
-  char buf[4096];
-  s.setReceiveTimeout(Poco::Timespan(static_cast<long>(wait_s * 1e6)));
-  try {
-    for (;;) {
-      int n = s.receiveBytes(buf, sizeof buf);
-      if (n <= 0) {
-        h.closed = true;
-        break;
-      }
-      got.append(buf, static_cast<std::size_t>(n));
-    }
-  } catch (const Poco::TimeoutException&) {
-  } catch (const Poco::Exception&) {
-    h.closed = true;  // reset
-  }
-  h.answer = parse(got);
-  return h;
-}
-
-double seconds_since(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
-
-}  // namespace
-
 BOOST_AUTO_TEST_CASE(slow_and_idle_clients_never_starve_a_normal_client) {
   TempDir dir;
   std::string data = seeded(dir);
@@ -318,14 +310,14 @@ BOOST_AUTO_TEST_CASE(slow_and_idle_clients_never_starve_a_normal_client) {
   auto opened = std::chrono::steady_clock::now();
   for (int i = 0; i < 200; ++i) {
     tricklers.push_back(connect_from(serve.port()));
-    tricklers.back().sendBytes(get.data(), static_cast<int>(get.size()));
+    BOOST_REQUIRE(send_all(tricklers.back(), get));
   }
   for (int i = 0; i < 20; ++i) idle.push_back(connect_from(serve.port()));
   // Keep-alive connections that asked once and then say nothing.
   for (int i = 0; i < 20; ++i) {
     kept.push_back(connect_from(serve.port()));
     std::string req = get + "\r\n";
-    kept.back().sendBytes(req.data(), static_cast<int>(req.size()));
+    BOOST_REQUIRE(send_all(kept.back(), req));
   }
   std::atomic<bool> done{false};
   std::thread trickle([&] {  // one header byte per trickler every 50 ms: never silent for long
@@ -401,10 +393,36 @@ BOOST_AUTO_TEST_CASE(connections_over_the_limits_get_503_too_many_connections) {
   BOOST_TEST(h.answer.body.find("server.max_connections)") != std::string::npos, h.answer.body);
   // One of them is served, then closes: its place is free again.
   std::string req = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-  open[0].sendBytes(req.data(), static_cast<int>(req.size()));
+  BOOST_REQUIRE(send_all(open[0], req));
   h = listen(open[0], 5);
   BOOST_TEST(h.answer.status == 200, h.answer.status_line);
   BOOST_TEST(h.closed);
   Raw r = raw_request(serve.port(), req, "", End::stay);
   BOOST_TEST(r.status == 200, r.status_line << " " << r.body);
+}
+
+BOOST_AUTO_TEST_CASE(a_chunked_upload_far_over_the_limit_gets_413_not_a_reset) {
+  TempDir dir;
+  std::string data = seeded(dir);
+  Serve serve(data, {"server.token=" + kToken, "server.max_upload_mb=1"});
+  const int before = documents(serve);
+  // 200 MB in 64 KB chunks, sent until the server stops taking them.
+  Poco::Net::StreamSocket s = connect_from(serve.port());
+  BOOST_REQUIRE(send_all(s, upload_head("Transfer-Encoding: chunked\r\n")));
+  std::string part = text_of(64 * 1024);
+  char size[16];
+  std::snprintf(size, sizeof size, "%zx", part.size());
+  const std::string chunk = std::string(size) + "\r\n" + part + "\r\n";
+  std::size_t sent = 0;
+  auto start = std::chrono::steady_clock::now();
+  while (sent < (200u << 20) && send_all(s, chunk)) sent += part.size();
+  Heard h = listen(s, 10);
+  BOOST_TEST_MESSAGE("sent " << (sent >> 20) << " MB before the server stopped reading, in "
+                             << seconds_since(start) << " s");
+  // The server reads its limit and a bounded drain (16 MB) past it, not 200 MB, then answers.
+  BOOST_TEST(sent >= (17u << 20));
+  BOOST_TEST(sent < (200u << 20));
+  check_error(h.answer, 413, "Request Entity Too Large", "too_large");
+  BOOST_TEST(h.answer.body.find("server.max_upload_mb") != std::string::npos, h.answer.body);
+  BOOST_TEST(documents(serve) == before);
 }
