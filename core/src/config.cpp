@@ -121,6 +121,11 @@ const std::vector<Key>& keys() {
       {"server.token", "TONGWEN_TOKEN", "bearer token required for writes (empty: writes refused)",
        string_field([](Settings& s) -> std::string& { return s.server.token; }),
        [](const Settings& s) { return s.server.token.empty() ? "" : "(set)"; }},
+      {"server.token_file", nullptr,
+       "file holding the write token (surrounding whitespace dropped): keeps it out of the environment "
+       "and the process list",
+       string_field([](Settings& s) -> std::string& { return s.server.token_file; }),
+       [](const Settings& s) { return s.server.token_file; }},
       {"server.write_wait_seconds", nullptr,
        "how long a write waits for an index locked by a bulk load before answering 503",
        int_field([](Settings& s) -> int& { return s.server.write_wait_seconds; }, 0, 3600),

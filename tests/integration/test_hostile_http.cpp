@@ -426,3 +426,54 @@ BOOST_AUTO_TEST_CASE(a_chunked_upload_far_over_the_limit_gets_413_not_a_reset) {
   BOOST_TEST(h.answer.body.find("server.max_upload_mb") != std::string::npos, h.answer.body);
   BOOST_TEST(documents(serve) == before);
 }
+
+BOOST_AUTO_TEST_CASE(the_token_can_come_from_server_token_file_and_never_from_the_url) {
+  TempDir dir;
+  std::string data = seeded(dir);
+  dir.write("secret/token", "  " + kToken + "\n\n");
+  Serve serve(data, {"server.token_file=" + dir / "secret/token"});
+  const int before = documents(serve);
+  const std::string upload = "title: Quokka\nlang: en\n\nThe quokka lives on Rottnest Island.\n";
+
+  // In the URL, under any name a client might try: not looked at.
+  for (const std::string name : {"token", "access_token", "auth", "bearer"}) {
+    auto r = serve.request("POST", "/api/documents?filename=q.txt&" + name + "=" + kToken, upload);
+    BOOST_TEST_CONTEXT(name) {
+      BOOST_TEST(r.status == 401, r.body);
+      BOOST_TEST(test::error_code(r) == "unauthorized");
+    }
+    r = serve.request("DELETE", "/api/documents/seed?" + name + "=" + kToken);
+    BOOST_TEST_CONTEXT(name) BOOST_TEST(r.status == 401, r.body);
+  }
+  BOOST_TEST(documents(serve) == before);
+  // The file's token, without the whitespace around it, in the header.
+  BOOST_TEST(serve.request("POST", "/api/documents?filename=q.txt", upload, kToken + "x").status == 401);
+  auto r = serve.request("POST", "/api/documents?filename=q.txt", upload, kToken);
+  BOOST_TEST(r.status == 201, r.body);
+  BOOST_TEST(documents_once(serve, before + 1) == before + 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_missing_or_empty_token_file_refuses_to_start) {
+  TempDir dir;
+  std::string data = seeded(dir);
+  const std::string missing = dir / "no/such/token";
+  auto r =
+      test::run_tongwen({"--data", data, "--set", "server.token_file=" + missing, "serve", "--port", "0"});
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(r.err.find("server.token_file") != std::string::npos, r.err);
+  BOOST_TEST(r.err.find(missing) != std::string::npos, r.err);
+
+  dir.write("blank", " \n\t\n");
+  r = test::run_tongwen(
+      {"--data", data, "--set", "server.token_file=" + dir / "blank", "serve", "--port", "0"});
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(r.err.find("server.token_file") != std::string::npos, r.err);
+  BOOST_TEST(r.err.find(dir / "blank") != std::string::npos, r.err);
+
+  // Both set: which one would be meant is a guess.
+  dir.write("token", kToken);
+  r = test::run_tongwen({"--data", data, "--set", "server.token_file=" + dir / "token", "--set",
+                         "server.token=" + kToken, "serve", "--port", "0"});
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(r.err.find("server.token_file") != std::string::npos, r.err);
+}

@@ -23,6 +23,7 @@ struct Settings {
     int max_connections = 512;            // open connections in all (more get 503)
     int max_connections_per_client = 64;  // open connections from one client address
     std::string token;                    // bearer token for writes; empty = writes refused
+    std::string token_file;               // a file holding the token (tongwen serve reads it at start)
     int write_wait_seconds = 10;          // how long an upload waits for a locked index before 503
     double reopen_seconds = 1.0;          // how often readers look for new commits
     std::uint64_t max_upload_mb = 64;
