@@ -9,6 +9,7 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
+#include <Poco/URI.h>
 
 #include <algorithm>
 #include <atomic>
@@ -476,4 +477,41 @@ BOOST_AUTO_TEST_CASE(a_missing_or_empty_token_file_refuses_to_start) {
                          "server.token=" + kToken, "serve", "--port", "0"});
   BOOST_TEST(r.exit_code == 2);
   BOOST_TEST(r.err.find("server.token_file") != std::string::npos, r.err);
+}
+
+BOOST_AUTO_TEST_CASE(an_encoded_slash_is_part_of_the_id_not_a_path_separator) {
+  TempDir dir;
+  std::string data = seeded(dir);
+  Serve serve(data, {"server.token=" + kToken});
+  auto found = serve.get("/api/search?q=innovation");
+  Poco::JSON::Parser parser;
+  const std::string seed = parser.parse(found.body)
+                               .extract<Poco::JSON::Object::Ptr>()
+                               ->getArray("hits")
+                               ->getObject(0)
+                               ->getValue<std::string>("id");
+  BOOST_REQUIRE_MESSAGE(seed.size() > 2 && seed.find('/') == std::string::npos, seed);
+  BOOST_REQUIRE(serve.get("/api/documents/" + seed).status == 200);
+  char escaped[8];
+  std::snprintf(escaped, sizeof escaped, "%%%02X", static_cast<unsigned char>(seed[0]));
+  auto r0 = serve.get("/api/documents/" + std::string(escaped) + seed.substr(1));
+  BOOST_TEST(r0.status == 200, escaped << " " << r0.body);  // other escapes still decode
+
+  // Each of these names one id with a slash in it: no such document (not another route, not
+  // the document "seed").
+  for (const std::string id :
+       {seed + "%2F", seed + "%2Fparallel", seed.substr(0, 2) + "%2F" + seed.substr(2), seed + "%2f"}) {
+    BOOST_TEST_CONTEXT(id) {
+      auto r = serve.get("/api/documents/" + id);
+      BOOST_TEST(r.status == 404, r.body);
+      BOOST_TEST(test::error_code(r) == "not_found");
+      std::string decoded;
+      Poco::URI::decode(id, decoded);
+      BOOST_TEST(r.body.find("no document with id \\\"" + decoded + "\\\"") != std::string::npos, r.body);
+      r = serve.request("DELETE", "/api/documents/" + id, "", kToken);
+      BOOST_TEST(r.status == 404, r.body);
+      BOOST_TEST(r.body.find("no document with id \\\"" + decoded + "\\\"") != std::string::npos, r.body);
+    }
+  }
+  BOOST_TEST(serve.get("/api/documents/" + seed).status == 200);  // nothing was deleted
 }
