@@ -15,6 +15,8 @@ const std::vector<ErrorCode>& error_codes() {
       // The caller's request or command line.
       {"bad_parameter", U, 400, 2, "a parameter or option has a wrong value"},
       {"bad_query", U, 400, 2, "the query does not parse (the message gives the character)"},
+      {"query_too_complex", U, 400, 2,
+       "the query is over a limit: length, terms, nesting or wildcard expansion (the message names it)"},
       {"bad_request", U, 400, 2, "the HTTP request is malformed"},
       {"request_timeout", U, 408, 2, "the request stopped arriving before it was complete"},
       {"length_required", U, 411, 2, "a write without Content-Length or chunked encoding"},

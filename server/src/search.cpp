@@ -132,7 +132,8 @@ SearchResult SearchService::search(const SearchRequest& req) {
     SearchResult result;
     result.page = req.page;
     result.size = req.size;
-    ParsedQuery parsed = parse_query(req.q, h.qt, impl_->glossary.get(), expand);
+    ParsedQuery parsed =
+        parse_query(req.q, h.qt, impl_->glossary.get(), expand, query_limits(impl_->settings));
     result.expansions = parsed.expansions;
 
     Xapian::Query date_filter;

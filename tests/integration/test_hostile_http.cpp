@@ -515,3 +515,40 @@ BOOST_AUTO_TEST_CASE(an_encoded_slash_is_part_of_the_id_not_a_path_separator) {
   }
   BOOST_TEST(serve.get("/api/documents/" + seed).status == 200);  // nothing was deleted
 }
+
+BOOST_AUTO_TEST_CASE(queries_over_a_bound_get_400_query_too_complex_naming_the_limit) {
+  TempDir dir;
+  dir.write("seed/more.txt",
+            "title: More\nlang: en\n\nA platypus on a planet with a plan, a plate and a platform.\n");
+  std::string data = seeded(dir);
+  Serve serve(data, {"search.max_query_bytes=100", "search.max_query_terms=5", "search.max_query_depth=3",
+                     "search.max_wildcard_terms=2"});
+  auto search = [&](const std::string& q) {
+    std::string e;
+    Poco::URI::encode(q, "&=+?#/%", e);
+    return serve.get("/api/search?q=" + e);
+  };
+  auto refused = [&](const std::string& q, const std::string& limit) {
+    auto r = search(q);
+    BOOST_TEST_CONTEXT(q) {
+      BOOST_TEST(r.status == 400, r.body);
+      BOOST_TEST(test::error_code(r) == "query_too_complex");
+      BOOST_TEST(r.body.find(limit) != std::string::npos, r.body);
+    }
+  };
+  // Within every bound.
+  BOOST_TEST(search("platypus").status == 200);
+  BOOST_TEST(search("((platypus OR planet))").status == 200);
+  BOOST_TEST(search("platy*").status == 200);  // one word
+  BOOST_TEST(search("platypus planet plan plate platform").status == 200);
+
+  refused(std::string(101, 'a'), "search.max_query_bytes (100)");
+  refused("platypus planet plan plate platform innovation", "search.max_query_terms (5)");
+  refused("\"platypus planet plan\" \"plate platform innovation\"", "search.max_query_terms (5)");
+  refused("((((platypus))))", "search.max_query_depth (3)");
+  refused("NOT NOT NOT NOT platypus", "search.max_query_depth (3)");
+  refused("pla*", "search.max_wildcard_terms (2)");  // platypus, planet, plan, plate, platform
+  // A malformed query is still bad_query.
+  auto r = search("(platypus");
+  BOOST_TEST(test::error_code(r) == "bad_query", r.body);
+}

@@ -37,6 +37,11 @@ struct Settings {
     int snippet_chars = 160;
     std::string glossary = "config/glossary.tsv";
     bool expand = false;  // cross-language expansion by default
+    // Query bounds: over any, 400 query_too_complex naming the limit.
+    int max_query_bytes = 4096;
+    int max_query_terms = 256;      // index terms a query looks up (a CJK character is one or two)
+    int max_query_depth = 32;       // nested parentheses and NOT
+    int max_wildcard_terms = 1000;  // words one wildcard may expand to
   } search;
 
   struct Ingest {
