@@ -175,9 +175,11 @@ struct Conn {
 };
 using ConnPtr = std::shared_ptr<Conn>;
 
-// The request's head is complete in `text` (an empty line ends it).
-bool head_complete(const std::string& text) {
-  return text.find("\r\n\r\n") != std::string::npos || text.find("\n\n") != std::string::npos;
+// The request's head is complete in `text` (an empty line ends it); `from` bytes were looked at
+// before, so a head trickling in byte by byte costs linear time, not quadratic.
+bool head_complete(const std::string& text, std::size_t from) {
+  from = from > 3 ? from - 3 : 0;
+  return text.find("\r\n\r\n", from) != std::string::npos || text.find("\n\n", from) != std::string::npos;
 }
 
 // A request Poco's header reader refused, or whose framing is ambiguous: the status, code and
@@ -272,11 +274,13 @@ struct HttpServer::Impl {
   std::vector<ConnPtr> waiting;  // idle, head and closing connections
   std::map<std::string, int> per_client;
   int total = 0;
+  Clock::time_point accept_pause;
 
   std::mutex mutex;  // guards what follows
   std::condition_variable ready_cv;
   std::deque<ConnPtr> ready;      // heads complete, waiting for a worker
   std::vector<ConnPtr> returned;  // done with by a worker
+  std::vector<Conn*> busy;        // with a worker now: stop() ends their sockets
   bool stopped = false;
 
   void wake_front() {
@@ -326,7 +330,12 @@ struct HttpServer::Impl {
       sockaddr_storage addr{};
       socklen_t len = sizeof addr;
       int fd = ::accept4(listener->impl()->sockfd(), reinterpret_cast<sockaddr*>(&addr), &len, SOCK_CLOEXEC);
-      if (fd < 0) return;  // EAGAIN: none left (or out of descriptors: the next round tries again)
+      if (fd < 0) {
+        // Out of descriptors: the pending connections wait in the backlog a moment, rather than
+        // the front thread spinning on a listening socket that stays readable.
+        if (errno == EMFILE || errno == ENFILE) accept_pause = Clock::now() + std::chrono::milliseconds(100);
+        return;  // else EAGAIN: none left
+      }
       std::string client;
       try {
         client = Poco::Net::SocketAddress(reinterpret_cast<sockaddr*>(&addr), len).host().toString();
@@ -369,15 +378,16 @@ struct HttpServer::Impl {
       c->state = Conn::State::head;
       c->deadline = Clock::now() + std::chrono::milliseconds(settings.server.header_timeout_ms);
     }
+    std::size_t seen = c->impl->pending.size();
     c->impl->pending.append(buf, static_cast<std::size_t>(n));
-    look_at_head(c);
+    look_at_head(c, seen);
     return true;
   }
 
   // Hands a complete head to the workers, or refuses one over kMaxHead.
-  void look_at_head(const ConnPtr& c) {
+  void look_at_head(const ConnPtr& c, std::size_t seen) {
     std::string& p = c->impl->pending;
-    if (head_complete(p)) {
+    if (head_complete(p, seen)) {
       dispatch(c);
     } else if (p.size() > kMaxHead) {
       auto eol = p.find('\n');
@@ -424,7 +434,7 @@ struct HttpServer::Impl {
       } else {  // the client sent its next request already
         c->state = Conn::State::head;
         c->deadline = Clock::now() + std::chrono::milliseconds(settings.server.header_timeout_ms);
-        look_at_head(c);
+        look_at_head(c, 0);
       }
     }
   }
@@ -436,8 +446,8 @@ struct HttpServer::Impl {
         std::lock_guard<std::mutex> lock(mutex);
         if (stopped) break;
       }
-      take_back();
-      // Connections handed to a worker or finished leave the waiting list.
+      // Connections handed to a worker or finished leave the waiting list; then those the workers
+      // are done with come back (in this order: one back already must not be there twice).
       auto now = Clock::now();
       waiting.erase(std::remove_if(waiting.begin(), waiting.end(),
                                    [&](const ConnPtr& c) {
@@ -445,10 +455,12 @@ struct HttpServer::Impl {
                                             (c->state == Conn::State::closing && c->deadline <= now);
                                    }),
                     waiting.end());
+      take_back();
       auto next = now + std::chrono::seconds(1);
       fds.clear();
       fds.push_back({wake[0], POLLIN, 0});
-      fds.push_back({listener->impl()->sockfd(), POLLIN, 0});
+      fds.push_back({listener->impl()->sockfd(), static_cast<short>(now < accept_pause ? 0 : POLLIN), 0});
+      if (now < accept_pause) next = std::min(next, accept_pause);
       for (auto& c : waiting) {
         fds.push_back({c->impl->sockfd(), POLLIN, 0});
         next = std::min(next, c->deadline);
@@ -465,6 +477,7 @@ struct HttpServer::Impl {
       std::size_t polled = fds.size() - 2;
       for (std::size_t i = 0; i < polled; ++i) {
         auto c = waiting[i];
+        if (c->state == Conn::State::busy) continue;  // a worker's now: not to be read here
         if ((fds[i + 2].revents & (POLLIN | POLLHUP | POLLERR)) && !read_some(c)) {
           forget(*c);
           c->state = Conn::State::closing;
@@ -492,10 +505,12 @@ struct HttpServer::Impl {
         if (stopped) return;
         c = ready.front();
         ready.pop_front();
+        busy.push_back(c.get());
       }
       c->keep = serve_one(*c);
       {
         std::lock_guard<std::mutex> lock(mutex);
+        busy.erase(std::find(busy.begin(), busy.end(), c.get()));
         if (stopped) return;
         returned.push_back(c);
       }
@@ -594,8 +609,10 @@ void HttpServer::start() {
 void HttpServer::stop() {
   if (!impl_ || !impl_->front.joinable()) return;
   {
+    // A worker waiting on a client (a body, a send) lets go at once.
     std::lock_guard<std::mutex> lock(impl_->mutex);
     impl_->stopped = true;
+    for (Conn* c : impl_->busy) ::shutdown(c->impl->sockfd(), SHUT_RDWR);
   }
   impl_->ready_cv.notify_all();
   impl_->wake_front();
