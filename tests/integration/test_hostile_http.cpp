@@ -499,7 +499,7 @@ BOOST_AUTO_TEST_CASE(an_encoded_slash_is_part_of_the_id_not_a_path_separator) {
 
   // Each of these names one id with a slash in it: no such document (not another route, not
   // the document "seed").
-  for (const std::string id :
+  for (const std::string& id :
        {seed + "%2F", seed + "%2Fparallel", seed.substr(0, 2) + "%2F" + seed.substr(2), seed + "%2f"}) {
     BOOST_TEST_CONTEXT(id) {
       auto r = serve.get("/api/documents/" + id);
