@@ -15,6 +15,8 @@ const std::vector<ErrorCode>& error_codes() {
       // The caller's request or command line.
       {"bad_parameter", U, 400, 2, "a parameter or option has a wrong value"},
       {"bad_query", U, 400, 2, "the query does not parse (the message gives the character)"},
+      {"query_too_complex", U, 400, 2,
+       "the query is over a limit: length, terms, nesting or wildcard expansion (the message names it)"},
       {"bad_request", U, 400, 2, "the HTTP request is malformed"},
       {"request_timeout", U, 408, 2, "the request stopped arriving before it was complete"},
       {"length_required", U, 411, 2, "a write without Content-Length or chunked encoding"},
@@ -58,6 +60,8 @@ const std::vector<ErrorCode>& error_codes() {
       {"busy", E, 503, 3, "commits overtook a backup copy too often in a row; retry"},
       {"writes_disabled", E, 503, 3, "this server was started without a writer"},
       {"align_disabled", E, 503, 3, "this server was started without an aligner"},
+      {"too_many_connections", E, 503, 3,
+       "the server's connection limit, in all or per client address, is reached; retry after Retry-After"},
       {"io", E, 500, 3, "a file or folder cannot be read or written"},
       {"index", E, 500, 3, "Xapian reported an error"},
       {"corrupt_index", E, 500, 3, "stored data in the index is damaged"},

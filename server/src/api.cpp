@@ -173,6 +173,17 @@ Object::Ptr search_result_json(const SearchResult& r) {
 
 namespace {
 
+// The path of a request target as it was sent, still percent-encoded (Poco::URI decodes the whole
+// path, so an encoded slash would become a separator).
+std::string raw_path(const std::string& target) {
+  std::string t = target.substr(0, target.find_first_of("?#"));
+  if (t.empty() || t[0] == '/') return t;
+  auto scheme = t.find("://");  // absolute form: http://host/path
+  if (scheme == std::string::npos) return t;
+  auto slash = t.find('/', scheme + 3);
+  return slash == std::string::npos ? "/" : t.substr(slash);
+}
+
 std::vector<std::string> split_path(const std::string& path) {
   std::vector<std::string> parts;
   std::string cur;
@@ -315,7 +326,8 @@ bool route_read(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::v
 }
 
 ApiResponse route(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const Poco::URI& uri) {
-  std::vector<std::string> parts = split_path(uri.getPath());
+  // Split first, then decode each segment: /api/documents/a%2Fb addresses the id "a/b".
+  std::vector<std::string> parts = split_path(raw_path(req.getURI()));
   for (auto& part : parts) {
     std::string decoded;
     Poco::URI::decode(part, decoded);

@@ -55,6 +55,11 @@ ApiResponse json_response(const Poco::Dynamic::Var& body, int status = 200);
 // the client), and marks the connection to be closed (api_write.cpp).
 void discard_body(Poco::Net::HTTPServerRequest& req, std::uint64_t cap);
 
+// How much of a body over server.max_upload_mb is read and dropped before the 413 (then the
+// connection closes): a modest overshoot gets its answer rather than a reset, and no client makes
+// the server read much more than its limit.
+constexpr std::uint64_t kDrainBytes = 16ull << 20;
+
 // Dispatches a request (everything under /api/ and /healthz). Throws UserError("not_found") for an
 // unknown route.
 ApiResponse route(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const Poco::URI& uri);

@@ -141,14 +141,14 @@ bool route_align(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::
   const std::uint64_t mb = ctx.settings.server.max_upload_mb;
   const std::uint64_t limit = mb << 20;
   if (req.hasContentLength() && req.getContentLength64() > static_cast<Poco::Int64>(limit)) {
-    discard_body(req, 16ull << 20);  // a modest overshoot still gets its answer
+    discard_body(req, kDrainBytes);  // a modest overshoot still gets its answer
     too_large(mb);
   }
   AlignInput a, b;
   try {
     read_inputs(req, limit, mb, a, b);
   } catch (const UserError& e) {
-    if (e.code() == "too_large") discard_body(req, 16ull << 20);  // the rest of the body, then close
+    if (e.code() == "too_large") discard_body(req, kDrainBytes);  // the rest of the body, then close
     throw;
   }
   AlignedTexts r = ctx.aligner->align(a, b);

@@ -86,6 +86,14 @@ class LimitedBuf : public std::streambuf {
   }
   bool exceeded() const { return exceeded_; }
 
+  // Reads and drops up to `cap` more bytes of the body, through the same framing (a chunked body
+  // read on through Poco's stream would be taken from the middle of a chunk).
+  void drain(std::uint64_t cap) {
+    limit_ = count_ + cap;
+    setg(buf_, buf_, buf_);
+    while (failure_ == Failure::none && underflow() != traits_type::eof()) setg(buf_, buf_, buf_);
+  }
+
   // After the body was read to its end: throws unless it arrived whole (as many bytes as
   // Content-Length announced; a chunked body up to its 0-chunk).
   void check() {
@@ -229,8 +237,17 @@ class LimitedBuf : public std::streambuf {
   char buf_[64 * 1024];
 };
 
-[[noreturn]] void too_large(Poco::Net::HTTPServerRequest& req, std::uint64_t mb) {
-  discard_body(req, 16ull << 20);  // a modest overshoot still gets its answer
+[[noreturn]] void too_large(Poco::Net::HTTPServerRequest& req, std::uint64_t mb, LimitedBuf* buf = nullptr) {
+  if (buf) {
+    req.response().setKeepAlive(false);
+    try {
+      buf->drain(kDrainBytes);
+    } catch (const std::exception&) {
+      // a malformed rest: the answer goes anyway
+    }
+  } else {
+    discard_body(req, kDrainBytes);
+  }
   throw UserError("too_large",
                   "the upload is larger than " + std::to_string(mb) + " MB (server.max_upload_mb)");
 }
@@ -278,11 +295,11 @@ Upload read_upload(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const Par
       form.load(req, body, part);
     } catch (const Poco::Exception& e) {
       buf.check();
-      if (buf.exceeded()) too_large(req, mb);
+      if (buf.exceeded()) too_large(req, mb, &buf);
       throw UserError("bad_request", "the form cannot be read: " + e.displayText());
     }
     buf.check();
-    if (buf.exceeded()) too_large(req, mb);
+    if (buf.exceeded()) too_large(req, mb, &buf);
     if (!part.extra.empty())
       throw UserError("bad_request",
                       "unexpected file part \"" + part.extra + "\": send one part named \"file\"");
@@ -306,7 +323,7 @@ Upload read_upload(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const Par
   } else {
     up.bytes.assign(std::istreambuf_iterator<char>(body), std::istreambuf_iterator<char>());
     buf.check();
-    if (buf.exceeded()) too_large(req, mb);
+    if (buf.exceeded()) too_large(req, mb, &buf);
     for (const auto& [k, v] : p) {
       if (!k.empty() && k[0] == '_') continue;
       if (k == "filename") {

@@ -274,7 +274,8 @@ ConcordanceResult BilingualService::concordance(const ConcordanceRequest& req) {
   std::vector<std::string> background;  // target sentences not aligned with a hit
 
   impl_->pool.with([&](DbHandle& h) {
-    ParsedQuery parsed = parse_query(req.q, h.qt, impl_->glossary.get(), false);
+    ParsedQuery parsed =
+        parse_query(req.q, h.qt, impl_->glossary.get(), false, query_limits(impl_->settings));
     Highlighter hl(parsed.atoms, "body", h.qt);
     for (const auto& id : ids) {
       auto doc = stored::load(h.db, id);

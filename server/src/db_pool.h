@@ -57,6 +57,8 @@ class DatabasePool {
       } catch (const Xapian::DatabaseCorruptError& e) {
         if (attempt >= kMaxAttempts)
           throw EnvironmentError("index", "index " + dir_ + " is corrupt: " + e.get_description());
+      } catch (const Xapian::WildcardError&) {
+        throw;  // the query's fault, not the index's: http_server.cpp answers 400 query_too_complex
       } catch (const Xapian::Error& e) {
         throw EnvironmentError("index", "index error: " + e.get_description());
       }

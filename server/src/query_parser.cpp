@@ -40,6 +40,10 @@ bool is_rparen(char32_t c) {
   throw UserError("bad_query", msg);
 }
 
+[[noreturn]] void too_complex(const std::string& msg) {
+  throw UserError("query_too_complex", msg);
+}
+
 class Lexer {
  public:
   explicit Lexer(std::string_view q) : q_(q) {}
@@ -175,8 +179,9 @@ struct Node {
 
 class Parser {
  public:
-  Parser(std::vector<Lexeme> toks, terms::QueryTerms& qt, const Glossary* g, bool expand, ParsedQuery& out)
-      : t_(std::move(toks)), qt_(qt), glossary_(g), expand_(expand), out_(out) {}
+  Parser(std::vector<Lexeme> toks, terms::QueryTerms& qt, const Glossary* g, bool expand,
+         const QueryLimits& limits, ParsedQuery& out)
+      : t_(std::move(toks)), qt_(qt), glossary_(g), expand_(expand), limits_(limits), out_(out) {}
 
   Xapian::Query parse_all() {
     if (t_.front().kind == Tok::End) {
@@ -268,8 +273,9 @@ class Parser {
           cur().kind == Tok::And)
         fail((l.kind == Tok::Not ? std::string("NOT") : std::string("'-'")) + " at character " +
              std::to_string(l.at) + " needs a term after it");
+      deeper(depth, l);
       ++negation_;
-      Node n = unary(depth);
+      Node n = unary(depth + 1);
       --negation_;
       if (n.negative) {
         // NOT NOT x == x
@@ -289,11 +295,18 @@ class Parser {
     return primary(depth);
   }
 
+  // One more level of parentheses or NOT at `l`, within search.max_query_depth.
+  void deeper(int depth, const Lexeme& l) {
+    if (depth >= limits_.max_depth)
+      too_complex("parentheses and NOT nested deeper than search.max_query_depth (" +
+                  std::to_string(limits_.max_depth) + ") at character " + std::to_string(l.at));
+  }
+
   Node primary(int depth) {
     const Lexeme& l = next();
     switch (l.kind) {
       case Tok::LParen: {
-        if (depth > 64) fail("parentheses nested too deeply at character " + std::to_string(l.at));
+        deeper(depth, l);
         if (cur().kind == Tok::RParen) fail("empty parentheses at character " + std::to_string(l.at));
         Node n = or_expr(depth + 1);
         if (cur().kind != Tok::RParen) fail("unclosed '(' at character " + std::to_string(l.at));
@@ -363,7 +376,10 @@ class Parser {
           fail("wildcard \"" + l.text + "\" at character " + std::to_string(l.at) +
                " needs at least two letters before *");
         wildcard = true;
-        n.q = qt_.wildcard(norm, prefix);
+        // As QueryTerms::wildcard, with Xapian's max expansion: a wildcard matching more words
+        // throws Xapian::WildcardError when the query runs (answered as query_too_complex).
+        n.q = Xapian::Query(Xapian::Query::OP_WILDCARD, prefix + norm, limits_.max_wildcard_terms,
+                            Xapian::Query::WILDCARD_LIMIT_ERROR, Xapian::Query::OP_SYNONYM);
         n.empty = false;
         if (negation_ == 0 && (field == "body" || field == "title"))
           out_.atoms.push_back({field, norm, false, true});
@@ -431,6 +447,7 @@ class Parser {
   terms::QueryTerms& qt_;
   const Glossary* glossary_;
   bool expand_;
+  const QueryLimits& limits_;
   ParsedQuery& out_;
   int negation_ = 0;
 };
@@ -465,13 +482,28 @@ Xapian::Query date_range(const std::string& from, const std::string& to) {
   return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::SLOT_DATE, from, to + "~");
 }
 
-ParsedQuery parse_query(std::string_view q, terms::QueryTerms& qt, const Glossary* glossary, bool expand) {
+QueryLimits query_limits(const Settings& s) {
+  QueryLimits l;
+  l.max_bytes = static_cast<std::size_t>(s.search.max_query_bytes);
+  l.max_terms = static_cast<Xapian::termcount>(s.search.max_query_terms);
+  l.max_depth = s.search.max_query_depth;
+  l.max_wildcard_terms = static_cast<Xapian::termcount>(s.search.max_wildcard_terms);
+  return l;
+}
+
+ParsedQuery parse_query(std::string_view q, terms::QueryTerms& qt, const Glossary* glossary, bool expand,
+                        const QueryLimits& limits) {
+  if (q.size() > limits.max_bytes)
+    too_complex("the query is " + std::to_string(q.size()) + " bytes long, over search.max_query_bytes (" +
+                std::to_string(limits.max_bytes) + ")");
   if (!text::is_valid_utf8(q)) fail("the query is not valid UTF-8");
-  if (q.size() > 4096) fail("the query is longer than 4096 bytes");
   ParsedQuery out;
   Lexer lexer(q);
-  Parser parser(lexer.run(), qt, glossary, expand, out);
+  Parser parser(lexer.run(), qt, glossary, expand, limits, out);
   out.query = parser.parse_all();
+  if (out.query.get_length() > limits.max_terms)
+    too_complex("the query looks up " + std::to_string(out.query.get_length()) +
+                " index terms, over search.max_query_terms (" + std::to_string(limits.max_terms) + ")");
   return out;
 }
 

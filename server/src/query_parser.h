@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tongwen/config.h"
 #include "tongwen/glossary.h"
 #include "tongwen/search.h"
 #include "tongwen/terms.h"
@@ -29,8 +30,20 @@ struct ParsedQuery {
   std::vector<Expansion> expansions;
 };
 
-// Throws UserError("bad_query", "...at character N...") for malformed input.
-ParsedQuery parse_query(std::string_view q, terms::QueryTerms& qt, const Glossary* glossary, bool expand);
+// What one query may cost (search.max_query_bytes, _terms, _depth, max_wildcard_terms).
+struct QueryLimits {
+  std::size_t max_bytes = 4096;
+  Xapian::termcount max_terms = 256;
+  int max_depth = 32;
+  Xapian::termcount max_wildcard_terms = 1000;
+};
+QueryLimits query_limits(const Settings& s);
+
+// Throws UserError("bad_query", "...at character N...") for malformed input, and
+// UserError("query_too_complex") naming the limit for a query over one of `limits` (except the
+// wildcard expansion, which Xapian checks when the query runs: Xapian::WildcardError).
+ParsedQuery parse_query(std::string_view q, terms::QueryTerms& qt, const Glossary* glossary, bool expand,
+                        const QueryLimits& limits = {});
 
 // Validates a date bound (YYYY, YYYY-MM, YYYY-MM-DD); returns "" when valid, else why not.
 std::string check_date(std::string_view d);

@@ -211,7 +211,8 @@ SearchResult SearchService::search(const SearchRequest& req) {
       flt.query = Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
       filters.push_back(std::move(flt));
     }
-    ParsedQuery parsed = parse_query(req.q, h.qt, impl_->glossary.get(), expand);
+    ParsedQuery parsed =
+        parse_query(req.q, h.qt, impl_->glossary.get(), expand, query_limits(impl_->settings));
     result.expansions = parsed.expansions;
 
     Xapian::Query date_filter;

@@ -18,10 +18,14 @@ struct Settings {
     int port = 8080;
     int threads = 16;
     int queue = 256;
-    int keepalive_seconds = 5;
-    std::string token;            // bearer token for writes; empty = writes refused
-    int write_wait_seconds = 10;  // how long an upload waits for a locked index before 503
-    double reopen_seconds = 1.0;  // how often readers look for new commits
+    int keepalive_timeout_ms = 5000;      // how long an idle keep-alive connection stays open
+    int header_timeout_ms = 10000;        // a request's line and headers must arrive within this, in all
+    int max_connections = 512;            // open connections in all (more get 503)
+    int max_connections_per_client = 64;  // open connections from one client address
+    std::string token;                    // bearer token for writes; empty = writes refused
+    std::string token_file;               // a file holding the token (tongwen serve reads it at start)
+    int write_wait_seconds = 10;          // how long an upload waits for a locked index before 503
+    double reopen_seconds = 1.0;          // how often readers look for new commits
     std::uint64_t max_upload_mb = 64;
     int body_timeout_ms = 30000;  // longest silence of a client while its request arrives
   } server;
@@ -34,6 +38,11 @@ struct Settings {
     std::string glossary = "config/glossary.tsv";
     std::string authorities = "config/authorities.tsv";  // curated authority records
     bool expand = false;                                 // cross-language expansion by default
+    // Query bounds: over any, 400 query_too_complex naming the limit.
+    int max_query_bytes = 4096;
+    int max_query_terms = 256;      // index terms a query looks up (a CJK character is one or two)
+    int max_query_depth = 32;       // nested parentheses and NOT
+    int max_wildcard_terms = 1000;  // words one wildcard may expand to
   } search;
 
   struct Ingest {
