@@ -72,6 +72,14 @@ std::string json_string(const std::string& s) {
   return out + "\"";
 }
 
+// Links (or rows) whose confidence is below kLowConfidence.
+std::size_t below_low_confidence(const Poco::JSON::Array::Ptr& links) {
+  std::size_t low = 0;
+  for (std::size_t i = 0; i < links->size(); ++i)
+    low += links->getObject(static_cast<unsigned>(i))->getValue<double>("confidence") < kLowConfidence;
+  return low;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(file_to_file_alignment_uses_the_archive_lexicon_when_there_is_an_index,
@@ -87,9 +95,7 @@ BOOST_AUTO_TEST_CASE(file_to_file_alignment_uses_the_archive_lexicon_when_there_
   {
     auto links = o->getArray("sentence_links");
     BOOST_REQUIRE(links->size() > 0u);
-    std::size_t low = 0;
-    for (std::size_t i = 0; i < links->size(); ++i)
-      low += links->getObject(static_cast<unsigned>(i))->getValue<double>("confidence") < kLowConfidence;
+    std::size_t low = below_low_confidence(links);
     BOOST_TEST(o->getValue<double>("low_confidence") == double(low) / double(links->size()),
                boost::test_tools::tolerance(1e-9));
     std::string summary =
@@ -122,11 +128,9 @@ BOOST_AUTO_TEST_CASE(post_api_align_answers_the_parallel_view_without_a_token,
   BOOST_TEST(o->getValue<std::string>("lexicon").rfind("archive (", 0) == 0, r.body.substr(0, 200));
   auto rows = o->getArray("rows");
   BOOST_REQUIRE(rows->size() > 0u);
-  std::size_t low = 0;
-  for (std::size_t i = 0; i < rows->size(); ++i)
-    low += rows->getObject(static_cast<unsigned>(i))->getValue<double>("confidence") < kLowConfidence;
-  BOOST_TEST(o->getValue<double>("low_confidence") == double(low) / double(rows->size()),
-             boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(
+      o->getValue<double>("low_confidence") == double(below_low_confidence(rows)) / double(rows->size()),
+      boost::test_tools::tolerance(1e-9));
   // Every sentence of both texts is in exactly one row, in the order of the texts.
   std::string joined_en, joined_zh;
   for (std::size_t i = 0; i < rows->size(); ++i) {
