@@ -170,7 +170,11 @@ int cmd_align(const Global& g, const std::vector<std::string>& argv) {
   for (const auto& r : results) {
     std::cerr << "lexicon: " << r.lexicon;
     if (results.size() > 1) std::cerr << " (" << r.source.id << " -> " << r.target.id << ")";
-    std::cerr << "\n";
+    // What to check first: the share of links the aligner is unsure of.
+    std::size_t low = 0;
+    for (const auto& l : r.alignment.sentence_links) low += l.confidence < kLowConfidence;
+    std::cerr << "; " << low << " of " << r.alignment.sentence_links.size() << " links below confidence "
+              << kLowConfidence << "\n";
   }
 
   if (a.has("json")) {

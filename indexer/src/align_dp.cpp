@@ -31,7 +31,9 @@ struct Params {
   double weak_merge = 0.0, weak_cut = 0.5;  // English weak breaks: merging free, cutting not
   double m_num = 2.0, m_lat = 2.0, m_term = 1.5, m_punct = 0.7;  // shared anchor bonus
   double x_num = 1.0, x_lat = 0.7, x_term = 0.0, x_punct = 0.3;  // unmatched anchor penalty
-  double s2_scale = 2.0;      // length variance scale: lexical evidence does the fine work
+  double s2_scale = 2.0;  // length variance scale: lexical evidence does the fine work
+  // Without a learned lexicon (glossary only) length and anchors are all the evidence there is.
+  double s2_scale_plain = 2.0, indel_plain = 1.0, shape12_plain = 4.0;
   double w_lex = 1.5;         // weight of learned-lexicon similarity
   double chance = 3.0;        // multiple of the chance similarity level subtracted per unit pair
   double chance_pairs = 200;  // unit pairs at which a document's own chance estimate weighs half
@@ -41,10 +43,10 @@ const Params& prm() {
   return p;
 }
 
-double length_cost(double lx, double ly, const LengthModel& m) {
+double length_cost(double lx, double ly, const LengthModel& m, double s2_scale) {
   double mean = (lx + ly / m.c) / 2;
   if (mean <= 0) return 0;
-  double z = std::fabs(ly - m.c * lx) / std::sqrt(prm().s2_scale * m.s2 * mean) / std::sqrt(2.0);
+  double z = std::fabs(ly - m.c * lx) / std::sqrt(s2_scale * m.s2 * mean) / std::sqrt(2.0);
   // -log(2 * (1 - Phi(|delta|))) = -log erfc(|delta| / sqrt 2); asymptotic form where erfc underflows.
   if (z > 5) return z * z + std::log(z * std::sqrt(M_PI));
   return -std::log(std::erfc(z));
@@ -201,19 +203,21 @@ class Dp {
     double part[6] = {0, 0, 0, 0, 0, 0};  // indel, shape, length, paragraph, anchors
     if (a == 0 || b == 0) {
       double l = a ? src_.len(i0, i1) : tgt_.len(j0, j1) / m_.c;
-      part[0] = prm().indel + prm().indel_len * l;
+      part[0] = (lexical() ? prm().indel : prm().indel_plain) + prm().indel_len * l;
     } else {
       {
         const Params& q = prm();
+        const double shape12 = lexical() ? q.shape12 : q.shape12_plain;
         const double shape[4][4] = {{kInf, kInf, kInf, kInf},
-                                    {kInf, 0.0, q.shape12, q.shape13},
-                                    {kInf, q.shape12, q.shape22, q.shape23},
+                                    {kInf, 0.0, shape12, q.shape13},
+                                    {kInf, shape12, q.shape22, q.shape23},
                                     {kInf, q.shape13, q.shape23, q.shape33}};
         part[1] = shape[ha][hb];
         part[1] += q.clause_merge * (src_.clause_breaks_inside(i0, i1) + tgt_.clause_breaks_inside(j0, j1));
         part[1] += q.weak_merge * (src_.weak_breaks_inside(i0, i1) + tgt_.weak_breaks_inside(j0, j1));
       }
-      part[2] = length_cost(src_.len(i0, i1), tgt_.len(j0, j1), m_);
+      part[2] = length_cost(src_.len(i0, i1), tgt_.len(j0, j1), m_,
+                            lexical() ? prm().s2_scale : prm().s2_scale_plain);
     }
     int pa = a > 1 ? src_.paragraph_breaks_inside(i0, i1) : 0;
     int pb = b > 1 ? tgt_.paragraph_breaks_inside(j0, j1) : 0;

@@ -11,6 +11,7 @@
 
 #include "fixtures.h"
 #include "serve.h"
+#include "tongwen/alignment.h"
 
 using namespace tongwen;
 using tongwen::test::run_tongwen;
@@ -71,6 +72,14 @@ std::string json_string(const std::string& s) {
   return out + "\"";
 }
 
+// Links (or rows) whose confidence is below kLowConfidence.
+std::size_t below_low_confidence(const Poco::JSON::Array::Ptr& links) {
+  std::size_t low = 0;
+  for (std::size_t i = 0; i < links->size(); ++i)
+    low += links->getObject(static_cast<unsigned>(i))->getValue<double>("confidence") < kLowConfidence;
+  return low;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(file_to_file_alignment_uses_the_archive_lexicon_when_there_is_an_index,
@@ -82,6 +91,17 @@ BOOST_AUTO_TEST_CASE(file_to_file_alignment_uses_the_archive_lexicon_when_there_
   auto o = parse(with.out);
   std::string label = o->getValue<std::string>("lexicon");
   BOOST_TEST(label.rfind("archive (", 0) == 0, label);
+  // The share of low-confidence links: the JSON's figure is the links' own, and stderr counts them.
+  {
+    auto links = o->getArray("sentence_links");
+    BOOST_REQUIRE(links->size() > 0u);
+    std::size_t low = below_low_confidence(links);
+    BOOST_TEST(o->getValue<double>("low_confidence") == double(low) / double(links->size()),
+               boost::test_tools::tolerance(1e-9));
+    std::string summary =
+        "; " + std::to_string(low) + " of " + std::to_string(links->size()) + " links below confidence 0.5";
+    BOOST_TEST(with.err.find(summary) != std::string::npos, with.err);
+  }
   // "archive (N pairs)" with N > 0: the table learned from the bundled corpus's aligned versions.
   BOOST_TEST(std::stoi(label.substr(9)) > 0, label);
 
@@ -106,9 +126,11 @@ BOOST_AUTO_TEST_CASE(post_api_align_answers_the_parallel_view_without_a_token,
   BOOST_REQUIRE_MESSAGE(r.status == 200, r.body.substr(0, 300));
   auto o = parse(r.body);
   BOOST_TEST(o->getValue<std::string>("lexicon").rfind("archive (", 0) == 0, r.body.substr(0, 200));
-  BOOST_TEST(o->has("low_confidence"));
   auto rows = o->getArray("rows");
   BOOST_REQUIRE(rows->size() > 0u);
+  BOOST_TEST(
+      o->getValue<double>("low_confidence") == double(below_low_confidence(rows)) / double(rows->size()),
+      boost::test_tools::tolerance(1e-9));
   // Every sentence of both texts is in exactly one row, in the order of the texts.
   std::string joined_en, joined_zh;
   for (std::size_t i = 0; i < rows->size(); ++i) {
