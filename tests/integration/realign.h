@@ -127,7 +127,7 @@ struct Built {
 };
 
 inline Built anchored(const std::string& id, const std::string& lang,
-               const std::vector<std::pair<std::string, std::string>>& segs) {
+                      const std::vector<std::pair<std::string, std::string>>& segs) {
   Built b;
   b.doc.id = id;
   b.doc.lang = lang;
@@ -142,7 +142,8 @@ inline Built anchored(const std::string& id, const std::string& lang,
 }
 
 inline Built joined(const std::string& id, const std::string& lang,
-             const std::vector<std::pair<std::string, std::string>>& segs, std::mt19937& rng, double drop) {
+                    const std::vector<std::pair<std::string, std::string>>& segs, std::mt19937& rng,
+                    double drop) {
   Built b;
   b.doc.id = id;
   b.doc.lang = lang;
@@ -205,7 +206,7 @@ inline std::string join(const std::set<std::string>& s) {
 }
 
 inline void score(const std::string& name, const Built& zh, const Built& en, const Alignment& a, Score& total,
-           std::vector<BadLink>& bad, std::set<std::string>* found = nullptr) {
+                  std::vector<BadLink>& bad, std::set<std::string>* found = nullptr) {
   std::set<std::string> zh_ids, en_ids;
   for (const auto& [p, v] : zh.spans)
     for (const auto& t : v) zh_ids.insert(std::get<2>(t));
