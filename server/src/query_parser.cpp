@@ -180,8 +180,14 @@ struct Node {
 class Parser {
  public:
   Parser(std::vector<Lexeme> toks, terms::QueryTerms& qt, const Glossary* g, bool expand,
-         const QueryLimits& limits, ParsedQuery& out)
-      : t_(std::move(toks)), qt_(qt), glossary_(g), expand_(expand), limits_(limits), out_(out) {}
+         const QueryLimits& limits, const EntityQuery& entities, ParsedQuery& out)
+      : t_(std::move(toks)),
+        qt_(qt),
+        glossary_(g),
+        expand_(expand),
+        limits_(limits),
+        entities_(entities),
+        out_(out) {}
 
   Xapian::Query parse_all() {
     if (t_.front().kind == Tok::End) {
@@ -389,6 +395,14 @@ class Parser {
     }
     (void)wildcard;
     n.q = qt_.text(text, prefix, quoted);
+    if (entities_ && f->facet != schema::FacetKind::None) {
+      // The whole value naming an entity also selects its documents in every language, unweighted.
+      Xapian::Query e = entities_(*f, l.text);
+      if (!e.empty())
+        n.q = n.q.empty() ? Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, e, 0.0)
+                          : Xapian::Query(Xapian::Query::OP_OR, n.q,
+                                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, e, 0.0));
+    }
     if (n.q.empty()) return n;  // punctuation only
     n.empty = false;
     n.bare_word = !quoted && field == "body";
@@ -448,6 +462,7 @@ class Parser {
   const Glossary* glossary_;
   bool expand_;
   const QueryLimits& limits_;
+  const EntityQuery& entities_;
   ParsedQuery& out_;
   int negation_ = 0;
 };
@@ -492,14 +507,14 @@ QueryLimits query_limits(const Settings& s) {
 }
 
 ParsedQuery parse_query(std::string_view q, terms::QueryTerms& qt, const Glossary* glossary, bool expand,
-                        const QueryLimits& limits) {
+                        const QueryLimits& limits, const EntityQuery& entities) {
   if (q.size() > limits.max_bytes)
     too_complex("the query is " + std::to_string(q.size()) + " bytes long, over search.max_query_bytes (" +
                 std::to_string(limits.max_bytes) + ")");
   if (!text::is_valid_utf8(q)) fail("the query is not valid UTF-8");
   ParsedQuery out;
   Lexer lexer(q);
-  Parser parser(lexer.run(), qt, glossary, expand, limits, out);
+  Parser parser(lexer.run(), qt, glossary, expand, limits, entities, out);
   out.query = parser.parse_all();
   if (out.query.get_length() > limits.max_terms)
     too_complex("the query looks up " + std::to_string(out.query.get_length()) +

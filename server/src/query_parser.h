@@ -4,12 +4,14 @@
 
 #include <xapian.h>
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "tongwen/config.h"
 #include "tongwen/glossary.h"
+#include "tongwen/schema.h"
 #include "tongwen/search.h"
 #include "tongwen/terms.h"
 
@@ -42,8 +44,14 @@ QueryLimits query_limits(const Settings& s);
 // Throws UserError("bad_query", "...at character N...") for malformed input, and
 // UserError("query_too_complex") naming the limit for a query over one of `limits` (except the
 // wildcard expansion, which Xapian checks when the query runs: Xapian::WildcardError).
+// For a field search on an authority field (speaker:, topic:, event:): the query selecting every
+// document of the entity the value names, or an empty query when the value names none. The
+// field search then matches the value's words OR that entity (speaker:刘洋 finds Liu Yang's
+// English versions too).
+using EntityQuery = std::function<Xapian::Query(const schema::Field& field, const std::string& value)>;
+
 ParsedQuery parse_query(std::string_view q, terms::QueryTerms& qt, const Glossary* glossary, bool expand,
-                        const QueryLimits& limits = {});
+                        const QueryLimits& limits = {}, const EntityQuery& entities = {});
 
 // Validates a date bound (YYYY, YYYY-MM, YYYY-MM-DD); returns "" when valid, else why not.
 std::string check_date(std::string_view d);

@@ -211,8 +211,17 @@ SearchResult SearchService::search(const SearchRequest& req) {
       flt.query = Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
       filters.push_back(std::move(flt));
     }
+    // speaker:刘洋 in the query: every document of the entity, as the filter does.
+    auto entity_query = [&](const schema::Field& f, const std::string& value) {
+      const AuthorityTable* t = table_of(*tables, f);
+      std::vector<Xapian::Query> qs;
+      if (t)
+        for (int e : t->by_key(schema::facet_key(value)))
+          qs.push_back(t->query(e, std::string(f.filter_prefix), schema::PREFIX_GROUP));
+      return qs.empty() ? Xapian::Query() : Xapian::Query(Xapian::Query::OP_OR, qs.begin(), qs.end());
+    };
     ParsedQuery parsed =
-        parse_query(req.q, h.qt, impl_->glossary.get(), expand, query_limits(impl_->settings));
+        parse_query(req.q, h.qt, impl_->glossary.get(), expand, query_limits(impl_->settings), entity_query);
     result.expansions = parsed.expansions;
 
     Xapian::Query date_filter;

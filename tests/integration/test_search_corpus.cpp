@@ -371,6 +371,29 @@ BOOST_AUTO_TEST_CASE(filters_by_each_name_of_an_entity_return_the_same_hits) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_field_search_on_an_entity_name_finds_the_entity_in_every_language) {
+  for (const auto& v : corpus().search().facet_values("speaker", "", 1000)) {
+    SearchRequest by_filter;
+    by_filter.filters["speaker"] = {v.id};
+    auto expected = corpus().all_ids(by_filter);
+    for (const auto& [lang, name] : v.names) {
+      SearchRequest req;
+      req.q = "speaker:\"" + name + "\"";
+      auto got = corpus().all_ids(req);
+      // Every document of the entity, whatever language its own speaker line is in (the words of
+      // the name may also match a speaker who is another entity).
+      for (const auto& id : expected) BOOST_TEST(got.count(id) == 1u, req.q << " misses " << id);
+    }
+  }
+  SearchRequest q, traditional, filter;
+  q.q = "speaker:刘洋";
+  traditional.q = "speaker:劉洋";
+  filter.filters["speaker"] = {"刘洋"};
+  BOOST_TEST(corpus().all_ids(q).size() == 4u);  // two English, two Chinese versions
+  BOOST_TEST(describe(corpus().all_ids(q)) == describe(corpus().all_ids(filter)));
+  BOOST_TEST(describe(corpus().all_ids(traditional)) == describe(corpus().all_ids(filter)));
+}
+
 BOOST_AUTO_TEST_CASE(entity_values_come_in_the_language_asked_for) {
   SearchRequest req;
   req.q = "创新";  // a Chinese query: Chinese names by default
