@@ -137,7 +137,8 @@ const std::vector<Key>& keys() {
        u64_field([](Settings& s) -> std::uint64_t& { return s.server.max_upload_mb; }, 1, 4096),
        [](const Settings& s) { return std::to_string(s.server.max_upload_mb); }},
       {"server.body_timeout_ms", nullptr,
-       "longest silence of a client while its body arrives (then 408, nothing stored) or while it takes the answer",
+       "longest silence of a client while its body arrives (then 408, nothing stored) or while it takes the "
+       "answer",
        int_field([](Settings& s) -> int& { return s.server.body_timeout_ms; }, 100, 3600000),
        [](const Settings& s) { return str(s.server.body_timeout_ms); }},
       {"search.page_size", nullptr, "hits per page by default",

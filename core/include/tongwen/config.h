@@ -27,7 +27,7 @@ struct Settings {
     int write_wait_seconds = 10;          // how long an upload waits for a locked index before 503
     double reopen_seconds = 1.0;          // how often readers look for new commits
     std::uint64_t max_upload_mb = 64;
-    int body_timeout_ms = 30000;  // longest silence of a client while its request arrives
+    int body_timeout_ms = 30000;  // longest silence of a client while its body arrives or it takes the answer
   } server;
 
   struct Search {
