@@ -1,4 +1,5 @@
 #include "tongwen/search.h"
+#include "tongwen/index_reader.h"
 
 #include <xapian.h>
 #include <algorithm>
@@ -363,24 +364,17 @@ SearchResult SearchService::search(const SearchRequest& req) {
 }
 
 std::optional<Document> SearchService::document(const std::string& id) {
-  return impl_->with_handle([&](Handle& h) -> std::optional<Document> {
-    std::string term = std::string(schema::PREFIX_ID) + id;
-    auto it = h.db.postlist_begin(term);
-    if (it == h.db.postlist_end(term)) return std::nullopt;
-    return unserialise(h.db.get_document(*it).get_data());
-  });
+  return impl_->with_handle([&](Handle& h) { return stored::load(h.db, id); });
 }
 
 std::vector<Document> SearchService::translations(const Document& doc) {
-  if (doc.translation_group.empty()) return {};
   return impl_->with_handle([&](Handle& h) {
     std::vector<Document> out;
-    std::string term = std::string(schema::PREFIX_GROUP) + doc.translation_group;
-    for (auto it = h.db.postlist_begin(term); it != h.db.postlist_end(term); ++it) {
-      Document d = unserialise(h.db.get_document(*it).get_data());
+    for (auto& d : stored::group(h.db, doc.translation_group))
       if (d.id != doc.id) out.push_back(std::move(d));
-    }
-    std::sort(out.begin(), out.end(), [](const Document& a, const Document& b) { return a.lang < b.lang; });
+    // By language; versions in one language stay in id order.
+    std::stable_sort(out.begin(), out.end(),
+                     [](const Document& a, const Document& b) { return a.lang < b.lang; });
     return out;
   });
 }
