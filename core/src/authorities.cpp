@@ -549,22 +549,16 @@ Poco::JSON::Object::Ptr names_object(const std::map<std::string, std::string>& n
   return o;
 }
 
-Poco::JSON::Array::Ptr string_array(const std::vector<std::string>& v) {
-  Poco::JSON::Array::Ptr a = new Poco::JSON::Array;
-  for (const auto& s : v) a->add(s);
-  return a;
-}
-
 }  // namespace
 
 Poco::JSON::Object::Ptr authority_entity_json(const AuthorityEntity& e) {
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   o->set("id", e.id);
   o->set("names", names_object(e.names));
-  o->set("aliases", string_array(e.aliases));
+  o->set("aliases", json_array(e.aliases));
   o->set("documents", static_cast<Poco::UInt64>(e.documents));
   o->set("evidence", static_cast<Poco::UInt64>(e.groups.size()));
-  o->set("groups", string_array(e.groups));
+  o->set("groups", json_array(e.groups));
   if (e.curated) o->set("curated", e.line);
   return o;
 }
@@ -581,9 +575,9 @@ std::string authorities_json(const AuthorityTable& t, bool conflicts_only) {
   Poco::JSON::Array::Ptr c = new Poco::JSON::Array;
   for (const auto& x : t.conflicts()) {
     Poco::JSON::Object::Ptr co = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    co->set("names", string_array(x.names));
-    co->set("ids", string_array(x.ids));
-    co->set("groups", string_array(x.groups));
+    co->set("names", json_array(x.names));
+    co->set("ids", json_array(x.ids));
+    co->set("groups", json_array(x.groups));
     c->add(co);
   }
   o->set("conflicts", c);

@@ -36,9 +36,7 @@ Poco::JSON::Object::Ptr document_to_object(const Document& doc, bool with_paragr
     speakers->add(so);
   }
   o->set("speakers", speakers);
-  Array::Ptr topics = new Array;
-  for (const auto& t : doc.topics) topics->add(t);
-  o->set("topics", topics);
+  o->set("topics", json_array(doc.topics));
   put("translation_of", doc.translation_of);
   put("translation_group", doc.translation_group);
   if (!doc.extra.empty()) {
@@ -71,6 +69,12 @@ Poco::JSON::Object::Ptr document_to_object(const Document& doc, bool with_paragr
 
 std::string to_json(const Document& doc, bool pretty) {
   return json_text(document_to_object(doc, true), pretty);
+}
+
+Poco::JSON::Array::Ptr json_array(const std::vector<std::string>& items) {
+  Array::Ptr a = new Array;
+  for (const auto& s : items) a->add(s);
+  return a;
 }
 
 std::string json_text(const Poco::Dynamic::Var& value, bool pretty) {

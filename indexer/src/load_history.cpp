@@ -93,12 +93,6 @@ Poco::JSON::Array::Ptr files_json(const std::vector<LoadFile>& list) {
   return a;
 }
 
-Poco::JSON::Array::Ptr strings_json(const std::vector<std::string>& list) {
-  Poco::JSON::Array::Ptr a = new Poco::JSON::Array;
-  for (const auto& s : list) a->add(s);
-  return a;
-}
-
 void read_changes(const Poco::JSON::Object::Ptr& part, const std::string& field,
                   std::vector<LoadChange>& out) {
   Poco::JSON::Array::Ptr a = part->has(field) ? part->getArray(field) : nullptr;
@@ -123,7 +117,7 @@ Poco::JSON::Object::Ptr load_to_object(const LoadRecord& r, bool detail) {
   o->set("removed", r.removed);
   if (detail) {
     o->set("files_detail", files_json(r.file_list));
-    o->set("added_ids", strings_json(r.added_ids));
+    o->set("added_ids", json_array(r.added_ids));
     o->set("updated_ids", changes_json(r.updated_list));
     o->set("removed_ids", changes_json(r.removed_list));
   }
@@ -171,7 +165,7 @@ void LoadRecorder::before_commit(IndexWriter& writer) {
       !removed_pending_.empty()) {
     Poco::JSON::Object::Ptr part = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     part->set("files", files_json(files_pending_));
-    part->set("added", strings_json(added_pending_));
+    part->set("added", json_array(added_pending_));
     part->set("updated", changes_json(updated_pending_));
     part->set("removed", changes_json(removed_pending_));
     writer.set_metadata(key_ + ":" + padded(parts_, 4), json_text(part));

@@ -60,9 +60,7 @@ void ReportWriter::write(const FileOutcome& o) {
     Poco::JSON::Object::Ptr j = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     j->set("path", o.path);
     j->set("outcome", o.outcome);
-    Poco::JSON::Array::Ptr ids = new Poco::JSON::Array;
-    for (const auto& id : o.ids) ids->add(id);
-    j->set("ids", ids);
+    j->set("ids", json_array(o.ids));
     j->set("format", o.format);
     j->set("encoding", o.encoding);
     j->set("languages", o.languages);

@@ -27,9 +27,7 @@ std::string SourceRecord::to_json() const {
   o->set("converter_version", converter_version);
   o->set("outcome", outcome);
   if (!error.empty()) o->set("error", error);
-  Poco::JSON::Array::Ptr a = new Poco::JSON::Array;
-  for (const auto& id : ids) a->add(id);
-  o->set("ids", a);
+  o->set("ids", json_array(ids));
   return json_text(o);
 }
 

@@ -28,6 +28,7 @@
 
 #include "api.h"
 #include "tongwen/errors.h"
+#include "tongwen/json.h"
 
 namespace tongwen {
 
@@ -372,9 +373,7 @@ bool route_write(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::
     UploadResult r = ctx.writer->add(up);
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     o->set("outcome", r.outcome);
-    Poco::JSON::Array::Ptr ids = new Poco::JSON::Array;
-    for (const auto& id : r.ids) ids->add(id);
-    o->set("ids", ids);
+    o->set("ids", json_array(r.ids));
     o->set("format", r.format);
     out = json_response(o, r.outcome == "added" ? 201 : 200);
     if (r.outcome == "added" && r.ids.size() == 1) out.headers["Location"] = "/api/documents/" + r.ids[0];
