@@ -1,4 +1,5 @@
 #include "tongwen/authorities.h"
+#include "tongwen/lang.h"
 
 #include <Poco/File.h>
 #include <Poco/JSON/Array.h>
@@ -31,12 +32,12 @@ bool has_han(std::string_view s) {
   return false;
 }
 
-// en, zh-Hans, zh-Hant from a language facet key ("zh-hans", "en-gb", ...), else the key.
+// en, zh-Hans, zh-Hant from a language facet key ("zh-hans", "en-gb", ...; Chinese that names no
+// script counts as Simplified), else the key.
 std::string lang_of(const std::string& key) {
-  if (key.rfind("en", 0) == 0) return "en";
-  if (key == "zh-hant" || key.rfind("zh-hant-", 0) == 0 || key == "zh-tw" || key == "zh-hk") return "zh-Hant";
-  if (key.rfind("zh", 0) == 0) return "zh-Hans";
-  return key;
+  std::string l = canonical_lang(key);
+  if (!l.empty()) return l;
+  return key.rfind("zh", 0) == 0 ? "zh-Hans" : key;
 }
 
 std::string simplified(std::string_view s) {
