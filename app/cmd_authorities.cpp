@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "tongwen/authorities.h"
 #include "tongwen/errors.h"
+#include "tongwen/index_reader.h"
 
 namespace tongwen::cli {
 
@@ -40,12 +41,7 @@ exit: 0, 2 bad curated file or usage, 3 index unreadable.
   }
   Settings s = settings(g);
   auto curated = configured_authorities(s);
-  Xapian::Database db;
-  try {
-    db = Xapian::Database(s.index_dir());
-  } catch (const Xapian::Error& e) {
-    throw EnvironmentError("index", "cannot open index " + s.index_dir() + ": " + e.get_description());
-  }
+  Xapian::Database db = stored::open(s.index_dir());
   auto tables = AuthorityTable::from_index(db, curated);
   if (do_export) {
     std::string text = authorities_tsv(tables);

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "tongwen/errors.h"
+#include "tongwen/index_reader.h"
 #include "tongwen/json.h"
 #include "tongwen/load_history.h"
 
@@ -39,12 +40,7 @@ exit: 0, 1 no such load, 3 index unreadable.
   if ((show && a.positional.size() != 2) || (!show && !a.positional.empty()))
     throw UsageError("usage: tongwen loads [--json] | tongwen loads show ID [--json]");
   Settings s = settings(g);
-  Xapian::Database db;
-  try {
-    db = Xapian::Database(s.index_dir());
-  } catch (const Xapian::Error& e) {
-    throw EnvironmentError("index", "cannot open index " + s.index_dir() + ": " + e.get_description());
-  }
+  Xapian::Database db = stored::open(s.index_dir());
   if (show) {
     auto r = read_load(db, a.positional[1]);
     if (!r) throw UserError("not_found", "no load \"" + a.positional[1] + "\" in " + s.index_dir());

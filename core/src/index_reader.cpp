@@ -2,9 +2,18 @@
 
 #include <algorithm>
 
+#include "tongwen/errors.h"
 #include "tongwen/schema.h"
 
 namespace tongwen::stored {
+
+Xapian::Database open(const std::string& index_dir) {
+  try {
+    return Xapian::Database(index_dir);
+  } catch (const Xapian::Error& e) {
+    throw EnvironmentError("index", "cannot open index " + index_dir + ": " + e.get_description());
+  }
+}
 
 std::optional<Xapian::docid> find(const Xapian::Database& db, std::string_view id) {
   std::string term = std::string(schema::PREFIX_ID) + std::string(id);

@@ -38,12 +38,7 @@ std::string export_digest(const Document& doc) {
 
 ExportSummary export_archive(const std::string& index_dir, std::ostream& out,
                              const std::function<void(std::size_t, std::size_t)>& progress) {
-  Xapian::Database db;
-  try {
-    db = Xapian::Database(index_dir);
-  } catch (const Xapian::Error& e) {
-    throw EnvironmentError("index", "cannot open index " + index_dir + ": " + e.get_description());
-  }
+  Xapian::Database db = stored::open(index_dir);
   ExportSummary sum;
   sum.revision = std::to_string(db.get_revision());
   // Alignments by the smaller id of their pair (the key orders them).

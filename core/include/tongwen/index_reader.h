@@ -16,6 +16,9 @@
 
 namespace tongwen::stored {
 
+// The index at `index_dir`, read-only; EnvironmentError("index", "cannot open index DIR: ...")
+// when it cannot be opened.
+Xapian::Database open(const std::string& index_dir);
 // The document id's Xapian docid, or nothing when no document has that id.
 std::optional<Xapian::docid> find(const Xapian::Database& db, std::string_view id);
 // The stored document with that id, or nothing. Stored data that does not read throws
