@@ -396,8 +396,7 @@ std::vector<FacetCount> SearchService::facet_values(const std::string& field, co
     auto tables = impl_->authorities(h.db);
     if (const AuthorityTable* t = table_of(*tables, *f)) {
       // Entities with documents, found by any of their names or aliases.
-      for (std::size_t i = 0; i < t->entities().size(); ++i) {
-        const AuthorityEntity& e = t->entities()[i];
+      for (const AuthorityEntity& e : t->entities()) {
         if (e.documents == 0) continue;
         if (std::none_of(e.keys.begin(), e.keys.end(), [&](const std::string& k) {
               return k.compare(0, key_prefix.size(), key_prefix) == 0;
@@ -405,13 +404,13 @@ std::vector<FacetCount> SearchService::facet_values(const std::string& field, co
           continue;
         out.push_back(facet_count(h.db, *f, t, e.id, e.documents, false, lang, {}));
       }
-    }
-    std::string start = std::string(f->filter_prefix) + key_prefix;
-    for (auto it = h.db.allterms_begin(start); !table_of(*tables, *f) && it != h.db.allterms_end(start);
-         ++it) {
-      std::string key = (*it).substr(f->filter_prefix.size());
-      // "XA" must not swallow longer prefixes of other fields (none today, but be exact).
-      out.push_back({display_of(h.db, *f, key), key, it.get_termfreq(), false, {}, {}, {}});
+    } else {
+      std::string start = std::string(f->filter_prefix) + key_prefix;
+      for (auto it = h.db.allterms_begin(start); it != h.db.allterms_end(start); ++it) {
+        std::string key = (*it).substr(f->filter_prefix.size());
+        // "XA" must not swallow longer prefixes of other fields (none today, but be exact).
+        out.push_back({display_of(h.db, *f, key), key, it.get_termfreq(), false, {}, {}, {}});
+      }
     }
     if (f->name == "lang") {
       // The bare "zh" filter term is not a value of its own.
