@@ -155,7 +155,7 @@ struct BilingualService::Impl {
   std::shared_ptr<const Glossary> glossary;  // one per process (Glossary::configured)
 
   Impl(SearchService& s, const std::string& dir, const Settings& st)
-      : search(s), settings(st), pool(dir, st.server.reopen_seconds) {
+      : search(s), settings(st), pool(dir, st) {
     glossary = Glossary::configured(st);
   }
 

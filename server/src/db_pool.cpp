@@ -10,8 +10,10 @@ namespace tongwen {
 
 using Clock = std::chrono::steady_clock;
 
-DatabasePool::DatabasePool(const std::string& dir, double reopen_seconds)
-    : dir_(dir), reopen_every_(reopen_seconds) {
+DatabasePool::DatabasePool(const std::string& dir, const Settings& settings)
+    : dir_(dir),
+      reopen_every_(settings.server.reopen_seconds),
+      max_wildcard_terms_(settings.search.max_wildcard_terms) {
   if (!Poco::File(dir_).exists()) {
     // An empty index, so that a fresh server answers (with nothing) and accepts uploads.
     try {

@@ -28,12 +28,15 @@ struct DbHandle {
 class DatabasePool {
  public:
   // Opens (creating an empty index if the folder does not exist) and checks the schema version.
-  DatabasePool(const std::string& dir, double reopen_seconds);
+  // Reads server.reopen_seconds and, for its error message, search.max_wildcard_terms.
+  DatabasePool(const std::string& dir, const Settings& settings);
 
   // Runs f(DbHandle&) on a borrowed handle and returns its result. A read overtaken by commits
   // (Xapian::DatabaseModifiedError, or a block already reused by a later revision, which Xapian
   // can report as DatabaseCorruptError) is retried on a freshly opened handle: readers never see
-  // an error for a commit they raced. Only a fault that persists on a fresh handle is reported.
+  // an error for a commit they raced. Only a fault that persists on a fresh handle is reported. A
+  // wildcard over the query's max expansion (Xapian::WildcardError) is the query's fault, not the
+  // index's: UserError("query_too_complex") naming search.max_wildcard_terms.
   template <class F>
   auto with(F&& f) {
     for (int attempt = 1;; ++attempt) {
@@ -57,8 +60,10 @@ class DatabasePool {
       } catch (const Xapian::DatabaseCorruptError& e) {
         if (attempt >= kMaxAttempts)
           throw EnvironmentError("index", "index " + dir_ + " is corrupt: " + e.get_description());
-      } catch (const Xapian::WildcardError&) {
-        throw;  // the query's fault, not the index's: http_server.cpp answers 400 query_too_complex
+      } catch (const Xapian::WildcardError& e) {
+        throw UserError("query_too_complex", "a wildcard matches more than search.max_wildcard_terms (" +
+                                                 std::to_string(max_wildcard_terms_) +
+                                                 ") words: " + e.get_msg());
       } catch (const Xapian::Error& e) {
         throw EnvironmentError("index", "index error: " + e.get_description());
       }
@@ -80,6 +85,7 @@ class DatabasePool {
 
   std::string dir_;
   std::chrono::duration<double> reopen_every_;
+  int max_wildcard_terms_;
   std::mutex mu_;
   std::vector<std::unique_ptr<DbHandle>> idle_;
 };

@@ -114,10 +114,6 @@ class Handler : public Poco::Net::HTTPRequestHandler {
     } catch (const Error& e) {  // the one error table (core errors.h) gives the status
       send_error(resp, static_cast<HTTPResponse::HTTPStatus>(error_code_of(e).http_status), e.code(),
                  e.what());
-    } catch (const Xapian::WildcardError& e) {  // over the max expansion query_parser.cpp sets
-      send_error(resp, HTTPResponse::HTTP_BAD_REQUEST, "query_too_complex",
-                 "a wildcard matches more than search.max_wildcard_terms (" +
-                     std::to_string(ctx_.settings.search.max_wildcard_terms) + ") words: " + e.get_msg());
     } catch (const Xapian::Error& e) {
       send_error(resp, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "index", e.get_description());
     } catch (const Poco::Exception& e) {

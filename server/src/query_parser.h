@@ -43,7 +43,8 @@ QueryLimits query_limits(const Settings& s);
 
 // Throws UserError("bad_query", "...at character N...") for malformed input, and
 // UserError("query_too_complex") naming the limit for a query over one of `limits` (except the
-// wildcard expansion, which Xapian checks when the query runs: Xapian::WildcardError).
+// wildcard expansion, which Xapian checks when the query runs: DatabasePool::with turns its
+// Xapian::WildcardError into query_too_complex).
 // For a field search on an authority field (speaker:, topic:, event:): the query selecting every
 // document of the entity the value names, or an empty query when the value names none. The
 // field search then matches the value's words OR that entity (speaker:刘洋 finds Liu Yang's

@@ -46,7 +46,7 @@ struct SearchService::Impl {
   std::string authorities_stamp;
 
   Impl(const std::string& dir, const Settings& s)
-      : settings(s), pool(dir, s.server.reopen_seconds), curated(configured_authorities(s)) {
+      : settings(s), pool(dir, s), curated(configured_authorities(s)) {
     glossary = Glossary::configured(s);
   }
 

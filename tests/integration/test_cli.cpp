@@ -48,6 +48,16 @@ BOOST_AUTO_TEST_CASE(usage_and_configuration_errors_exit_2) {
   BOOST_TEST(r.err.find("unclosed quote") != std::string::npos, r.err);
 }
 
+BOOST_AUTO_TEST_CASE(a_wildcard_over_its_bound_is_the_querys_fault) {
+  TempDir dir;
+  dir.write("in/p.en.txt", "title: Plans\nlang: en\n\nA plan for a planet, a plate and a platform.\n");
+  BOOST_REQUIRE(run_tongwen({"--data", dir / "data", "ingest", dir / "in"}).exit_code == 0);
+  auto r = run_tongwen({"--data", dir / "data", "--set", "search.max_wildcard_terms=2", "search", "pla*"});
+  BOOST_TEST(r.exit_code == 2, r.err);  // a usage error, not an index error (3)
+  BOOST_TEST(r.err.find("search.max_wildcard_terms (2)") != std::string::npos, r.err);
+  BOOST_TEST(run_tongwen({"--data", dir / "data", "search", "pla*"}).exit_code == 0);
+}
+
 BOOST_AUTO_TEST_CASE(a_load_with_bad_files_names_each_and_indexes_the_rest) {
   TempDir dir;
   dir.write("in/good.en.txt", "title: Open science\nlang: en\n\nOpen science shares data and methods.\n");
