@@ -284,10 +284,10 @@ CheckReport check_archive(const Settings& settings, const CheckOptions& options)
                                                "): its id term names " +
                                                std::to_string(db.get_termfreq(id_term)) + " documents"});
       add_expected_facets(d, expected);
-      for (const char* field : {"speaker", "topic", "event"}) {
-        AuthorityObservation o = observe_document(d, field);
+      for (const schema::Field* f : schema::authority_fields()) {
+        AuthorityObservation o = observe_document(d, std::string(f->name));
         o.did = did;
-        if (!o.keys.empty()) observed[field].push_back(std::move(o));
+        if (!o.keys.empty()) observed[std::string(f->name)].push_back(std::move(o));
       }
       if (docs % step != 0) continue;
       ++sampled;
@@ -316,7 +316,7 @@ CheckReport check_archive(const Settings& settings, const CheckOptions& options)
     r.checked.emplace_back("documents", std::to_string(docs) + " documents");
     r.checked.emplace_back("terms", std::to_string(sampled) + " documents rebuilt from their stored text");
 
-    for (const char* field : {"speaker", "topic", "event"}) observed[field];  // every field, even empty
+    for (const schema::Field* f : schema::authority_fields()) observed[std::string(f->name)];  // even empty
     add_expected_entities(db, settings, observed, expected, r);
 
     // 4. Facet counts as a search reports them, over the whole archive.

@@ -9,6 +9,7 @@
 #include "tongwen/authorities.h"
 #include "tongwen/errors.h"
 #include "tongwen/index_reader.h"
+#include "tongwen/schema.h"
 
 namespace tongwen::cli {
 
@@ -33,10 +34,14 @@ exit: 0, 2 bad curated file or usage, 3 index unreadable.
   if (do_export ? a.positional.size() > 2 : a.positional.size() > 1)
     throw UsageError(
         "usage: tongwen authorities [FIELD] [--conflicts] [--json] | tongwen authorities export [FILE]");
-  std::vector<std::string> fields = {"speaker", "topic", "event"};
+  std::vector<std::string> fields;
+  for (const schema::Field* f : schema::authority_fields()) fields.emplace_back(f->name);
   if (!do_export && !a.positional.empty()) {
-    if (!AuthorityTable::has_authorities(a.positional[0]))
-      throw UsageError("unknown field \"" + a.positional[0] + "\" (speaker, topic or event)");
+    if (!AuthorityTable::has_authorities(a.positional[0])) {
+      std::string known;
+      for (const auto& f : fields) known += (known.empty() ? "" : ", ") + f;
+      throw UsageError("unknown field \"" + a.positional[0] + "\" (" + known + ")");
+    }
     fields = {a.positional[0]};
   }
   Settings s = settings(g);

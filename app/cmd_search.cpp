@@ -2,6 +2,7 @@
 
 #include "cli.h"
 #include "tongwen/json.h"
+#include "tongwen/schema.h"
 #include "tongwen/search.h"
 #include "tongwen/search_json.h"
 
@@ -34,9 +35,11 @@ options:
 }  // namespace
 
 int cmd_search(const Global& g, const std::vector<std::string>& argv) {
-  Args a =
-      parse(argv, {"speaker", "topic", "event", "lang", "type", "year", "from", "to", "sort", "page", "size"},
-            {"help", "json", "expand", "no-facets"});
+  // A filter option per facet field of the schema.
+  std::vector<std::string> with_value;
+  for (const schema::Field* f : schema::facet_fields()) with_value.emplace_back(f->name);
+  for (const char* o : {"from", "to", "sort", "page", "size"}) with_value.emplace_back(o);
+  Args a = parse(argv, with_value, {"help", "json", "expand", "no-facets"});
   if (a.has("help")) {
     std::cout << kQueryHelp;
     return kOk;
@@ -44,9 +47,9 @@ int cmd_search(const Global& g, const std::vector<std::string>& argv) {
   Settings s = settings(g);
   SearchRequest req;
   for (std::size_t i = 0; i < a.positional.size(); ++i) req.q += (i ? " " : "") + a.positional[i];
-  for (const char* f : {"speaker", "topic", "event", "lang", "type", "year"}) {
-    auto v = a.all(f);
-    if (!v.empty()) req.filters[f] = v;
+  for (const schema::Field* f : schema::facet_fields()) {
+    auto v = a.all(std::string(f->name));
+    if (!v.empty()) req.filters[std::string(f->name)] = v;
   }
   req.from = a.get("from");
   req.to = a.get("to");

@@ -98,30 +98,18 @@ AuthorityObservation observe_document(const Document& d, const std::string& fiel
   AuthorityObservation o;
   o.group = d.translation_group;
   o.lang = lang_of(schema::facet_key(d.lang));
-  auto add = [&](const std::string& v) {
-    std::string k = schema::facet_key(v);
-    if (k.empty() || std::find(o.keys.begin(), o.keys.end(), k) != o.keys.end()) return;
-    o.keys.push_back(k);
-    o.names.push_back(v);
-  };
-  if (field == "speaker") {
-    for (const auto& s : d.speakers) {
-      std::string k = schema::facet_key(s.name);
-      if (k.empty()) continue;
-      o.keys.push_back(k);  // speakers are not deduplicated by the indexer
-      o.names.push_back(s.name);
+  if (const schema::Field* f = schema::find_field(field); f && f->authority) {
+    for (auto& [key, written] : schema::facet_entries(d, *f)) {
+      o.keys.push_back(std::move(key));
+      o.names.push_back(std::move(written));
     }
-  } else if (field == "topic") {
-    for (const auto& t : d.topics)
-      for (const auto& level : schema::with_ancestors(t)) add(level);
-  } else if (field == "event") {
-    add(d.event);
   }
   return o;
 }
 
 bool AuthorityTable::has_authorities(const std::string& field) {
-  return field == "speaker" || field == "topic" || field == "event";
+  const schema::Field* f = schema::find_field(field);
+  return f && f->authority;
 }
 
 std::vector<CuratedEntity> load_curated_authorities(const std::string& path) {
@@ -509,8 +497,9 @@ std::map<std::string, AuthorityTable> AuthorityTable::from_index(Xapian::Databas
   auto groups = stream(schema::SLOT_GROUP);
   auto langs = stream(schema::SLOT_LANG);
   std::map<std::string, AuthorityTable> out;
-  for (const char* name : {"speaker", "topic", "event"}) {
-    const schema::Field& f = *schema::find_field(name);
+  for (const schema::Field* field : schema::authority_fields()) {
+    const schema::Field& f = *field;
+    const std::string name(f.name);
     std::vector<AuthorityObservation> docs;
     for (auto it = db.valuestream_begin(*f.slot); it != db.valuestream_end(*f.slot); ++it) {
       AuthorityObservation o;

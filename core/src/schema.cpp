@@ -3,6 +3,9 @@
 
 #include <xapian.h>
 
+#include <algorithm>
+
+#include "tongwen/model.h"
 #include "tongwen/text.h"
 
 namespace tongwen::schema {
@@ -17,6 +20,56 @@ std::vector<const Field*> facet_fields() {
   std::vector<const Field*> out;
   for (const auto& f : kFields)
     if (f.facet != FacetKind::None) out.push_back(&f);
+  return out;
+}
+
+std::vector<const Field*> authority_fields() {
+  std::vector<const Field*> out;
+  for (const auto& f : kFields)
+    if (f.authority) out.push_back(&f);
+  return out;
+}
+
+std::vector<std::string> field_values(const Document& d, const Field& f) {
+  std::vector<std::string> out;
+  auto one = [&](const std::string& v) {
+    if (!v.empty()) out.push_back(v);
+  };
+  if (f.name == "speaker") {
+    for (const auto& s : d.speakers) out.push_back(s.name);
+  } else if (f.name == "topic") {
+    out = d.topics;
+  } else if (f.name == "event") {
+    one(d.event);
+  } else if (f.name == "year") {
+    one(d.year());
+  } else if (f.name == "lang") {
+    one(d.lang);
+  } else if (f.name == "type") {
+    one(d.type);
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> facet_entries(const Document& d, const Field& f) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (f.facet == FacetKind::None) return out;
+  auto add = [&](const std::string& written) {
+    std::string key = facet_key(written);
+    if (key.empty()) return;
+    if (f.facet != FacetKind::Multi &&
+        std::any_of(out.begin(), out.end(), [&](const auto& e) { return e.first == key; }))
+      return;
+    out.emplace_back(std::move(key), written);
+  };
+  for (const auto& v : field_values(d, f)) {
+    if (f.facet == FacetKind::Hierarchical) {
+      for (const auto& level : with_ancestors(v)) add(level);
+    } else {
+      add(v);
+    }
+  }
+  if (f.facet == FacetKind::Single && out.size() > 1) out.resize(1);
   return out;
 }
 

@@ -48,53 +48,25 @@ PreparedDocument prepare_document(const Document& doc, terms::TermWriter& writer
     p.facet_display.emplace_back(facet_display_key(f, key), value);
   };
 
-  // Speakers: words under A, exact names as filters and facet keys.
-  const Field& speaker = *find_field("speaker");
-  std::vector<std::string> keys;
-  for (const auto& s : doc.speakers) {
-    writer.index_text(x, s.name, speaker.text_prefix);
-    std::string key = facet_key(s.name);
-    if (key.empty()) continue;
-    add_filter(x, speaker, key);
-    display(speaker, key, s.name);
-    keys.push_back(key);
-  }
-  if (!keys.empty()) x.add_value(SLOT_SPEAKERS, serialise_list(keys));
-
-  // Topics: words under K; every ancestor of a hierarchical topic is a filter and a facet key.
-  const Field& topic = *find_field("topic");
-  keys.clear();
-  for (const auto& t : doc.topics) {
-    writer.index_text(x, t, topic.text_prefix);
-    for (const auto& level : with_ancestors(t)) {
-      std::string key = facet_key(level);
-      if (key.empty() || std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
-      add_filter(x, topic, key);
-      display(topic, key, level);
+  // Facet fields, as the schema describes them: the written values as words under the field's
+  // prefix, each facet key as a filter term, in the field's slot and with its display form.
+  for (const Field& f : kFields) {
+    if (f.facet == FacetKind::None) continue;
+    if (f.has_text)
+      for (const auto& v : field_values(doc, f)) writer.index_text(x, v, f.text_prefix);
+    std::vector<std::string> keys;
+    for (auto& [key, written] : facet_entries(doc, f)) {
+      if (f.language_tags) {
+        for (const auto& v : lang_filter_values(written)) add_filter(x, f, facet_key(v));
+      } else {
+        add_filter(x, f, key);
+      }
+      display(f, key, written);
       keys.push_back(key);
     }
+    if (keys.empty()) continue;
+    x.add_value(*f.slot, f.facet == FacetKind::Single ? keys.front() : serialise_list(keys));
   }
-  if (!keys.empty()) x.add_value(SLOT_TOPICS, serialise_list(keys));
-
-  // Single-valued facets.
-  auto single = [&](const char* field, const std::string& value) {
-    const Field& f = *find_field(field);
-    if (value.empty()) return;
-    std::string key = facet_key(value);
-    if (key.empty()) return;
-    if (f.has_text) writer.index_text(x, value, f.text_prefix);
-    x.add_value(*f.slot, key);
-    display(f, key, value);
-    if (std::string_view(field) == "lang") {
-      for (const auto& v : lang_filter_values(value)) add_filter(x, f, facet_key(v));
-    } else {
-      add_filter(x, f, key);
-    }
-  };
-  single("event", doc.event);
-  single("type", doc.type);
-  single("lang", doc.lang);
-  single("year", doc.year());
   if (!doc.date.empty()) x.add_value(SLOT_DATE, doc.date);
 
   x.add_boolean_term(std::string(PREFIX_ID) + doc.id);

@@ -151,13 +151,11 @@ std::string tmx_lang(const std::string& lang) {
 struct BilingualService::Impl {
   SearchService& search;
   Settings settings;
-  DatabasePool pool;
-  std::shared_ptr<const Glossary> glossary;  // one per process (Glossary::configured)
+  DatabasePool& pool;        // the search service's: one pool per process
+  const Glossary* glossary;  // likewise
 
-  Impl(SearchService& s, const std::string& dir, const Settings& st)
-      : search(s), settings(st), pool(dir, st) {
-    glossary = Glossary::configured(st);
-  }
+  Impl(SearchService& s, const Settings& st)
+      : search(s), settings(st), pool(s.pool()), glossary(s.glossary()) {}
 
   // A document, its partner in the given id (or the preferred one) and their alignment.
   struct Pair {
@@ -185,9 +183,8 @@ struct BilingualService::Impl {
   }
 };
 
-BilingualService::BilingualService(SearchService& search, const std::string& index_dir,
-                                   const Settings& settings)
-    : impl_(std::make_unique<Impl>(search, index_dir, settings)) {}
+BilingualService::BilingualService(SearchService& search, const Settings& settings)
+    : impl_(std::make_unique<Impl>(search, settings)) {}
 BilingualService::~BilingualService() = default;
 
 ParallelView parallel_view(const Document& source, const Document& target, const Alignment& a) {
@@ -274,8 +271,7 @@ ConcordanceResult BilingualService::concordance(const ConcordanceRequest& req) {
   std::vector<std::string> background;  // target sentences not aligned with a hit
 
   impl_->pool.with([&](DbHandle& h) {
-    ParsedQuery parsed =
-        parse_query(req.q, h.qt, impl_->glossary.get(), false, query_limits(impl_->settings));
+    ParsedQuery parsed = parse_query(req.q, h.qt, impl_->glossary, false, query_limits(impl_->settings));
     Highlighter hl(parsed.atoms, "body", h.qt);
     for (const auto& id : ids) {
       auto doc = stored::load(h.db, id);

@@ -565,7 +565,7 @@ HttpServer::HttpServer(SearchService& search, WriteService* writer, const Settin
     : impl_(std::make_unique<Impl>()) {
   impl_->ctx.aligner = aligner;
   impl_->ctx.search = &search;
-  impl_->bilingual = std::make_unique<BilingualService>(search, search.stats().path, settings);
+  impl_->bilingual = std::make_unique<BilingualService>(search, settings);
   impl_->ctx.bilingual = impl_->bilingual.get();
   impl_->ctx.writer = writer;
   impl_->ctx.settings = settings;

@@ -70,6 +70,13 @@ SearchService::SearchService(const std::string& index_dir, const Settings& setti
     : impl_(std::make_unique<Impl>(index_dir, settings)) {}
 SearchService::~SearchService() = default;
 
+DatabasePool& SearchService::pool() {
+  return impl_->pool;
+}
+const Glossary* SearchService::glossary() const {
+  return impl_->glossary.get();
+}
+
 void SearchService::refresh() {
   impl_->with_handle([](Handle& h) {
     h.db.reopen();
@@ -117,7 +124,7 @@ std::vector<FacetCount> top_values(Xapian::Database& db, const schema::Field& f,
                                    const std::set<std::string>& selected,
                                    const std::map<std::string, std::string>& given, int limit) {
   std::vector<std::pair<std::string, Xapian::doccount>> all(counts.begin(), counts.end());
-  bool by_value = f.name == "year";
+  bool by_value = f.order == schema::FacetOrder::ByValueDescending;
   std::sort(all.begin(), all.end(), [&](const auto& a, const auto& b) {
     if (by_value) return a.first > b.first;
     return a.second != b.second ? a.second > b.second : a.first < b.first;
@@ -412,7 +419,7 @@ std::vector<FacetCount> SearchService::facet_values(const std::string& field, co
         out.push_back({display_of(h.db, *f, key), key, it.get_termfreq(), false, {}, {}, {}});
       }
     }
-    if (f->name == "lang") {
+    if (f->language_tags) {
       // The bare "zh" filter term is not a value of its own.
       out.erase(std::remove_if(out.begin(), out.end(),
                                [&](const FacetCount& c) {

@@ -163,7 +163,7 @@ BOOST_AUTO_TEST_CASE(export_then_ingest_gives_the_same_documents_searches_and_pa
 
   Settings sa = settings_for(a), sb = settings_for(b);
   SearchService search_a(sa.index_dir(), sa), search_b(sb.index_dir(), sb);
-  BilingualService bi_a(search_a, sa.index_dir(), sa), bi_b(search_b, sb.index_dir(), sb);
+  BilingualService bi_a(search_a, sa), bi_b(search_b, sb);
   std::size_t views = 0;
   for (const auto& [key, value] : align_a) {
     Alignment al = unserialise_alignment(value);

@@ -37,7 +37,7 @@ struct Fixture {
     auto sum = ingest(settings, opt, nullptr);
     BOOST_REQUIRE_EQUAL(sum.failed(), 0u);
     search = std::make_unique<SearchService>(settings.index_dir(), settings);
-    bilingual = std::make_unique<BilingualService>(*search, settings.index_dir(), settings);
+    bilingual = std::make_unique<BilingualService>(*search, settings);
   }
 };
 

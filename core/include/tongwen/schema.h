@@ -8,8 +8,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "tongwen/metadata_keys.h"
+
+namespace tongwen {
+struct Document;
+}
 
 namespace tongwen::schema {
 
@@ -33,7 +39,11 @@ inline constexpr std::string_view PREFIX_GROUP = "G";    // translation group
 inline constexpr std::string_view PREFIX_FORMAT = "XF";  // converter name
 inline constexpr std::string_view PREFIX_STEM = "Z";     // stem prefix marker
 
+// Single: one value. Multi: a list, in the document's order. Hierarchical: a list in which
+// `AI/Governance` also carries `AI`, each key once.
 enum class FacetKind { None, Single, Multi, Hierarchical };
+// How a facet's values are listed: most documents first (ties by key), or by value, newest first.
+enum class FacetOrder { ByCount, ByValueDescending };
 
 struct Field {
   std::string_view name;                // as used in the query language and the HTTP API
@@ -42,35 +52,51 @@ struct Field {
   std::string_view filter_prefix;       // boolean term for exact filtering on a facet key
   std::optional<Xapian::valueno> slot;  // facet (or range) value slot
   FacetKind facet;
+  FacetOrder order;    // the order of its facet values
+  bool authority;      // its values are entities with names in several languages (authorities.h)
+  bool language_tags;  // its values are BCP 47 tags: `zh` also filters zh-Hans and zh-Hant
   std::string_view description;
 };
 
 // The table. Order = the order facets are returned in.
+inline constexpr auto C = FacetOrder::ByCount;
 inline constexpr std::array<Field, 9> kFields{{
-    {"body", "", true, "", std::nullopt, FacetKind::None,
+    {"body", "", true, "", std::nullopt, FacetKind::None, C, false, false,
      "title, description and paragraphs (the default field)"},
-    {"title", "S", true, "", std::nullopt, FacetKind::None, "the document title"},
-    {"speaker", "A", true, "XA", SLOT_SPEAKERS, FacetKind::Multi,
+    {"title", "S", true, "", std::nullopt, FacetKind::None, C, false, false, "the document title"},
+    {"speaker", "A", true, "XA", SLOT_SPEAKERS, FacetKind::Multi, C, true, false,
      "speaker names; filter and facet on the whole name"},
-    {"topic", "K", true, "XK", SLOT_TOPICS, FacetKind::Hierarchical,
+    {"topic", "K", true, "XK", SLOT_TOPICS, FacetKind::Hierarchical, C, true, false,
      "topics; `AI/Governance` also counts and filters under `AI`"},
-    {"event", "E", true, "XE", SLOT_EVENT, FacetKind::Single, "the forum event"},
-    {"year", "", false, "Y", SLOT_YEAR, FacetKind::Single, "year of the date"},
-    {"lang", "", false, "L", SLOT_LANG, FacetKind::Single,
+    {"event", "E", true, "XE", SLOT_EVENT, FacetKind::Single, C, true, false, "the forum event"},
+    {"year", "", false, "Y", SLOT_YEAR, FacetKind::Single, FacetOrder::ByValueDescending, false, false,
+     "year of the date"},
+    {"lang", "", false, "L", SLOT_LANG, FacetKind::Single, C, false, true,
      "language tag (zh-Hans, zh-Hant, en); `zh` filters both Chinese scripts"},
-    {"type", "", false, "XT", SLOT_TYPE, FacetKind::Single, "speech, policy, transcript, ..."},
-    {"date", "", false, "", SLOT_DATE, FacetKind::None, "ISO date; ranges `date:2019..2023`"},
+    {"type", "", false, "XT", SLOT_TYPE, FacetKind::Single, C, false, false,
+     "speech, policy, transcript, ..."},
+    {"date", "", false, "", SLOT_DATE, FacetKind::None, C, false, false,
+     "ISO date; ranges `date:2019..2023`"},
 }};
 
 // The field named `name`, or nullptr.
 const Field* find_field(std::string_view name) noexcept;
 // Fields that have facet counts, in table order.
 std::vector<const Field*> facet_fields();
+// Fields whose values are entities (authority records), in table order.
+std::vector<const Field*> authority_fields();
 
 // The key under which a facet value is filtered and counted: the value through the text pipeline's
 // normalisation (case, width, Traditional->Simplified), with surrounding space trimmed and inner
 // runs of space collapsed, cut to fit Xapian's term length limit.
 std::string facet_key(std::string_view value);
+// What a document holds in a field, as written, in its order: the speakers' names, the topics,
+// the event, the year of the date, ... (nothing for body, title and date).
+std::vector<std::string> field_values(const Document& d, const Field& f);
+// Its facet keys with their written forms, as indexed and counted: a hierarchical value with its
+// ancestors, each key once (a Multi list keeps repeats, as the document has them); empty keys left
+// out; a single-valued field at most one.
+std::vector<std::pair<std::string, std::string>> facet_entries(const Document& d, const Field& f);
 // Metadata key holding the display form of a facet key.
 std::string facet_display_key(const Field& field, std::string_view key);
 // Hierarchical values: "AI/Governance" -> {"AI", "AI/Governance"}.

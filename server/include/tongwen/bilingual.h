@@ -76,7 +76,8 @@ struct TmxRequest {
 
 class BilingualService {
  public:
-  BilingualService(SearchService& search, const std::string& index_dir, const Settings& settings);
+  // Reads through the search service's index handles and glossary.
+  BilingualService(SearchService& search, const Settings& settings);
   ~BilingualService();
   BilingualService(const BilingualService&) = delete;
   BilingualService& operator=(const BilingualService&) = delete;

@@ -87,6 +87,9 @@ struct IndexStats {
 };
 
 // Thread-safe: every method may be called from any thread (a pool of database handles inside).
+class DatabasePool;
+class Glossary;
+
 class SearchService {
  public:
   SearchService(const std::string& index_dir, const Settings& settings);
@@ -111,6 +114,10 @@ class SearchService {
   IndexStats stats();
   // Looks for new commits now (the service also does so every server.reopen_seconds).
   void refresh();
+  // The index handles and the glossary, shared with the server's other read services (one of
+  // each per process).
+  DatabasePool& pool();
+  const Glossary* glossary() const;
 
   struct Impl;
 
