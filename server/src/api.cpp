@@ -24,17 +24,41 @@ Params query_params(const Poco::URI& uri) {
   return out;
 }
 
-void check_params(const Params& p, std::initializer_list<const char*> allowed) {
+void check_params(const Params& p, const std::vector<std::string_view>& allowed) {
   for (const auto& [k, v] : p) {
     if (!k.empty() && k[0] == '_') continue;
-    bool ok = false;
-    for (const char* a : allowed) ok = ok || k == a;
-    if (!ok) {
-      std::string list;
-      for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-      throw UserError("bad_parameter", "unknown parameter \"" + k + "\" (allowed: " + list + ")");
-    }
+    if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
+    std::string list;
+    for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+    throw UserError("bad_parameter", "unknown parameter \"" + k + "\" (allowed: " + list + ")");
   }
+}
+
+namespace {
+
+bool excluded(std::string_view name, std::initializer_list<std::string_view> except) {
+  return std::find(except.begin(), except.end(), name) != except.end();
+}
+
+}  // namespace
+
+std::vector<std::string_view> with_filters(std::initializer_list<std::string_view> names,
+                                           std::initializer_list<std::string_view> except) {
+  std::vector<std::string_view> out(names);
+  for (const schema::Field* f : schema::facet_fields())
+    if (!excluded(f->name, except)) out.push_back(f->name);
+  return out;
+}
+
+std::map<std::string, std::vector<std::string>> filter_params(
+    const Params& p, std::initializer_list<std::string_view> except) {
+  std::map<std::string, std::vector<std::string>> out;
+  for (const schema::Field* f : schema::facet_fields()) {
+    if (excluded(f->name, except)) continue;
+    auto v = params(p, std::string(f->name));
+    if (!v.empty()) out[std::string(f->name)] = std::move(v);
+  }
+  return out;
 }
 
 std::string param(const Params& p, const std::string& name, const std::string& fallback) {
@@ -103,10 +127,10 @@ Object::Ptr facets_json(const std::vector<std::pair<std::string, std::vector<Fac
   return out;
 }
 
-Object::Ptr snippet_json(const Snippet& s) {
-  Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  o->set("html", s.html);
-  o->set("text", s.text);
+namespace {
+
+// [[start, length], ...]
+Array::Ptr highlights_json(const Snippet& s) {
   Array::Ptr hl = new Array;
   for (const auto& h : s.highlights) {
     Array::Ptr pair = new Array;
@@ -114,7 +138,16 @@ Object::Ptr snippet_json(const Snippet& s) {
     pair->add(h.length);
     hl->add(pair);
   }
-  o->set("highlights", hl);
+  return hl;
+}
+
+}  // namespace
+
+Object::Ptr snippet_json(const Snippet& s) {
+  Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("html", s.html);
+  o->set("text", s.text);
+  o->set("highlights", highlights_json(s));
   if (s.paragraph >= 0) o->set("paragraph", s.paragraph);
   return o;
 }
@@ -145,14 +178,7 @@ Object::Ptr search_result_json(const SearchResult& r) {
     ho->set("score", h.score);
     ho->set("snippet", h.snippet.html);
     ho->set("snippet_text", h.snippet.text);
-    Array::Ptr hl = new Array;
-    for (const auto& s : h.snippet.highlights) {
-      Array::Ptr pair = new Array;
-      pair->add(s.start);
-      pair->add(s.length);
-      hl->add(pair);
-    }
-    ho->set("highlights", hl);
+    ho->set("highlights", highlights_json(h.snippet));
     if (h.snippet.paragraph >= 0) ho->set("paragraph", h.snippet.paragraph);
     hits->add(ho);
   }
@@ -199,11 +225,6 @@ std::vector<std::string> split_path(const std::string& path) {
   return parts;
 }
 
-void require_get(const Poco::Net::HTTPServerRequest& req) {
-  if (req.getMethod() != "GET" && req.getMethod() != "HEAD")
-    throw UserError("method_not_allowed", req.getMethod() + " is not allowed here; use GET");
-}
-
 Object::Ptr document_json(const Document& d, const std::vector<Document>& translations) {
   Object::Ptr o = document_to_object(d, true);
   Array::Ptr tr = new Array;
@@ -222,10 +243,7 @@ Object::Ptr document_json(const Document& d, const std::vector<Document>& transl
 SearchRequest search_request(const Params& p) {
   SearchRequest sr;
   sr.q = param(p, "q");
-  for (const char* f : {"speaker", "topic", "event", "lang", "type", "year"}) {
-    auto v = params(p, f);
-    if (!v.empty()) sr.filters[f] = v;
-  }
+  sr.filters = filter_params(p);
   sr.from = param(p, "from");
   sr.to = param(p, "to");
   sr.ui = param(p, "ui");
@@ -240,89 +258,134 @@ SearchRequest search_request(const Params& p) {
 
 }  // namespace
 
-bool route_read(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::vector<std::string>& parts,
-                const Params& p, ApiResponse& out) {
+ApiResponse handle_healthz(ApiContext& ctx, Poco::Net::HTTPServerRequest&, const PathArgs&, const Params& p) {
+  check_params(p, {});
+  IndexStats st = ctx.search->stats();
+  Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("status", "ok");
+  o->set("documents", static_cast<Poco::UInt64>(st.documents));
+  o->set("revision", st.revision);
+  o->set("writes", ctx.writer != nullptr && !ctx.settings.server.token.empty());
+  return json_response(o);
+}
+
+ApiResponse handle_search(ApiContext& ctx, Poco::Net::HTTPServerRequest&, const PathArgs&, const Params& p) {
   const auto& s = ctx.settings.search;
-  if (parts.size() == 1 && parts[0] == "healthz") {
-    require_get(req);
-    check_params(p, {});
-    IndexStats st = ctx.search->stats();
-    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    o->set("status", "ok");
-    o->set("documents", static_cast<Poco::UInt64>(st.documents));
-    o->set("revision", st.revision);
-    o->set("writes", ctx.writer != nullptr && !ctx.settings.server.token.empty());
-    out = json_response(o);
-    return true;
-  }
-  if (parts.size() < 2 || parts[0] != "api") return false;
-  if (parts.size() == 2 && parts[1] == "search") {
-    require_get(req);
-    check_params(p, {"q", "speaker", "topic", "event", "lang", "type", "year", "from", "to", "page", "size",
-                     "sort", "expand", "facets", "facet_limit", "ui"});
+  check_params(
+      p, with_filters({"q", "from", "to", "page", "size", "sort", "expand", "facets", "facet_limit", "ui"}));
+  SearchRequest sr = search_request(p);
+  sr.page = int_param(p, "page", 1, 1, 100000);
+  sr.size = int_param(p, "size", s.page_size, 0, s.max_page_size);
+  sr.sort = param(p, "sort", "relevance");
+  std::string facets = param(p, "facets", "1");
+  if (facets != "0" && facets != "1") throw UserError("bad_parameter", "facets must be 0 or 1");
+  sr.facets = facets == "1";
+  sr.facet_limit = int_param(p, "facet_limit", 0, 0, 10000);
+  return json_response(search_result_json(ctx.search->search(sr)));
+}
+
+ApiResponse handle_facets(ApiContext& ctx, Poco::Net::HTTPServerRequest&, const PathArgs& args,
+                          const Params& p) {
+  const std::string& field = args[0];
+  check_params(p, with_filters({"prefix", "limit", "q", "from", "to", "expand", "ui"}));
+  int limit = int_param(p, "limit", 20, 1, 10000);
+  std::vector<FacetCount> values;
+  bool scoped = !param(p, "q").empty() || !param(p, "from").empty() || !param(p, "to").empty() ||
+                !filter_params(p).empty();
+  if (!scoped) {
+    values = ctx.search->facet_values(field, param(p, "prefix"), limit, param(p, "ui"));
+  } else {
+    // Counted over the documents of a search (what the page's "show more" lists): the facet's
+    // own selection is left out of its counts, as in /api/search.
+    const schema::Field* f = schema::find_field(field);
+    if (!f || f->facet == schema::FacetKind::None) {
+      std::string known;
+      for (const schema::Field* ff : schema::facet_fields())
+        known += (known.empty() ? "" : ", ") + std::string(ff->name);
+      throw UserError("bad_parameter", "unknown facet \"" + field + "\" (known: " + known + ")");
+    }
     SearchRequest sr = search_request(p);
-    sr.page = int_param(p, "page", 1, 1, 100000);
-    sr.size = int_param(p, "size", s.page_size, 0, s.max_page_size);
-    sr.sort = param(p, "sort", "relevance");
-    std::string facets = param(p, "facets", "1");
-    if (facets != "0" && facets != "1") throw UserError("bad_parameter", "facets must be 0 or 1");
-    sr.facets = facets == "1";
-    sr.facet_limit = int_param(p, "facet_limit", 0, 0, 10000);
-    out = json_response(search_result_json(ctx.search->search(sr)));
-    return true;
-  }
-  if (parts.size() == 3 && parts[1] == "facets") {
-    require_get(req);
-    check_params(p, {"prefix", "limit", "q", "speaker", "topic", "event", "lang", "type", "year", "from",
-                     "to", "expand", "ui"});
-    int limit = int_param(p, "limit", 20, 1, 10000);
-    std::vector<FacetCount> values;
-    bool scoped = false;
-    for (const char* k : {"q", "speaker", "topic", "event", "lang", "type", "year", "from", "to"})
-      scoped = scoped || !param(p, k).empty();
-    if (!scoped) {
-      values = ctx.search->facet_values(parts[2], param(p, "prefix"), limit, param(p, "ui"));
-    } else {
-      // Counted over the documents of a search (what the page's "show more" lists): the facet's
-      // own selection is left out of its counts, as in /api/search.
-      if (!schema::find_field(parts[2]) || schema::find_field(parts[2])->facet == schema::FacetKind::None)
-        throw UserError("bad_parameter", "unknown facet \"" + parts[2] +
-                                             "\" (known: speaker, topic, event, year, lang, type)");
-      SearchRequest sr = search_request(p);
-      sr.size = 0;
-      sr.facet_limit = 10000;
-      std::string key_prefix = schema::facet_key(param(p, "prefix"));
-      for (auto& [name, counts] : ctx.search->search(sr).facets) {
-        if (name != parts[2]) continue;
-        for (auto& c : counts) {
-          if (static_cast<int>(values.size()) >= limit) break;
-          // An entity matches by any of its names (keys); another value by its key.
-          auto starts = [&](const std::string& k) {
-            return k.compare(0, key_prefix.size(), key_prefix) == 0;
-          };
-          if (starts(c.key) || std::any_of(c.keys.begin(), c.keys.end(), starts)) values.push_back(c);
-        }
+    sr.size = 0;
+    sr.facet_limit = 10000;
+    std::string key_prefix = schema::facet_key(param(p, "prefix"));
+    for (auto& [name, counts] : ctx.search->search(sr).facets) {
+      if (name != field) continue;
+      for (auto& c : counts) {
+        if (static_cast<int>(values.size()) >= limit) break;
+        // An entity matches by any of its names (keys); another value by its key.
+        auto starts = [&](const std::string& k) { return k.compare(0, key_prefix.size(), key_prefix) == 0; };
+        if (starts(c.key) || std::any_of(c.keys.begin(), c.keys.end(), starts)) values.push_back(c);
       }
     }
-    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    o->set("field", parts[2]);
-    Array::Ptr a = new Array;
-    for (const auto& v : values) a->add(facet_value_json(v));
-    o->set("values", a);
-    out = json_response(o);
-    return true;
   }
-  if (parts.size() == 3 && parts[1] == "documents" &&
-      (req.getMethod() == "GET" || req.getMethod() == "HEAD")) {
-    check_params(p, {});
-    auto doc = ctx.search->document(parts[2]);
-    if (!doc) throw UserError("not_found", "no document with id \"" + parts[2] + "\"");
-    Object::Ptr dj = document_json(*doc, ctx.search->translations(*doc));
-    dj->set("speaker_names", speaker_names_json(ctx.search->speaker_names(*doc)));
-    out = json_response(dj);
-    return true;
+  Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("field", field);
+  Array::Ptr a = new Array;
+  for (const auto& v : values) a->add(facet_value_json(v));
+  o->set("values", a);
+  return json_response(o);
+}
+
+ApiResponse handle_document(ApiContext& ctx, Poco::Net::HTTPServerRequest&, const PathArgs& args,
+                            const Params& p) {
+  check_params(p, {});
+  auto doc = ctx.search->document(args[0]);
+  if (!doc) throw UserError("not_found", "no document with id \"" + args[0] + "\"");
+  Object::Ptr dj = document_json(*doc, ctx.search->translations(*doc));
+  dj->set("speaker_names", speaker_names_json(ctx.search->speaker_names(*doc)));
+  return json_response(dj);
+}
+
+const std::vector<Route>& routes() {
+  static const std::vector<Route> table{
+      {"GET", "/healthz", false, handle_healthz},
+      {"GET", "/api/search", false, handle_search},
+      {"GET", "/api/facets/{field}", false, handle_facets},
+      {"POST", "/api/documents", true, handle_upload},
+      {"GET", "/api/documents/{id}", false, handle_document},
+      {"DELETE", "/api/documents/{id}", true, handle_delete},
+      {"GET", "/api/documents/{id}/parallel", false, handle_parallel},
+      {"GET", "/api/concordance", false, handle_concordance},
+      {"GET", "/api/export/tmx", false, handle_export_tmx},
+      {"POST", "/api/align", false, handle_align},
+  };
+  return table;
+}
+
+namespace {
+
+// Whether `segments` fit `pattern`; the {placeholders}' values go to `args`.
+bool fits(std::string_view pattern, const std::vector<std::string>& segments, PathArgs& args) {
+  std::vector<std::string> want = split_path(std::string(pattern));
+  if (want.size() != segments.size()) return false;
+  PathArgs found;
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    if (want[i].size() > 2 && want[i].front() == '{' && want[i].back() == '}')
+      found.push_back(segments[i]);
+    else if (want[i] != segments[i])
+      return false;
   }
-  return false;
+  args = std::move(found);
+  return true;
+}
+
+}  // namespace
+
+std::pair<const Route*, PathArgs> match_route(const std::string& method,
+                                              const std::vector<std::string>& segments) {
+  const std::string& m = method == "HEAD" ? std::string("GET") : method;
+  std::string allowed;
+  for (const Route& r : routes()) {
+    PathArgs args;
+    if (!fits(r.pattern, segments, args)) continue;
+    if (r.method == m) return {&r, std::move(args)};
+    allowed += (allowed.empty() ? "" : ", ") + std::string(r.method);
+  }
+  std::string path;
+  for (const auto& s : segments) path += "/" + s;
+  if (path.empty()) path = "/";
+  if (allowed.empty()) throw UserError("not_found", "no such endpoint: " + method + " " + path);
+  throw UserError("method_not_allowed", method + " is not allowed on " + path + "; use " + allowed);
 }
 
 ApiResponse route(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const Poco::URI& uri) {
@@ -334,12 +397,9 @@ ApiResponse route(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const Poco
     part = decoded;
   }
   Params p = query_params(uri);
-  ApiResponse out;
-  if (route_write(ctx, req, parts, p, out)) return out;
-  if (route_bilingual(ctx, req, parts, p, out)) return out;
-  if (route_align(ctx, req, parts, p, out)) return out;
-  if (route_read(ctx, req, parts, p, out)) return out;
-  throw UserError("not_found", "no such endpoint: " + req.getMethod() + " " + uri.getPath());
+  auto [r, args] = match_route(req.getMethod(), parts);
+  if (r->token) authorize(ctx, req);
+  return r->handle(ctx, req, args, p);
 }
 
 }  // namespace tongwen

@@ -8,8 +8,10 @@
 
 #include <cstdint>
 
+#include <initializer_list>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tongwen/align_service.h"
@@ -43,7 +45,15 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 Params query_params(const Poco::URI& uri);
 // Throws UserError("bad_parameter") naming the first parameter not in `allowed` (names starting
 // with '_' are ignored: cache busters).
-void check_params(const Params& params, std::initializer_list<const char*> allowed);
+void check_params(const Params& params, const std::vector<std::string_view>& allowed);
+// `names` and the filter parameters: one per facet field of the schema (speaker, topic, event,
+// year, lang, type), except those in `except`.
+std::vector<std::string_view> with_filters(std::initializer_list<std::string_view> names,
+                                           std::initializer_list<std::string_view> except = {});
+// The filter parameters given in `params`: field name -> its values (schema's facet fields, except
+// those in `except`).
+std::map<std::string, std::vector<std::string>> filter_params(
+    const Params& params, std::initializer_list<std::string_view> except = {});
 std::string param(const Params& params, const std::string& name, const std::string& fallback = "");
 std::vector<std::string> params(const Params& params, const std::string& name);
 int int_param(const Params& params, const std::string& name, int fallback, int lo, int hi);
@@ -60,22 +70,46 @@ void discard_body(Poco::Net::HTTPServerRequest& req, std::uint64_t cap);
 // the server read much more than its limit.
 constexpr std::uint64_t kDrainBytes = 16ull << 20;
 
-// Dispatches a request (everything under /api/ and /healthz). Throws UserError("not_found") for an
-// unknown route.
+// The path's {placeholders} of a matched route, percent-decoded, in order.
+using PathArgs = std::vector<std::string>;
+using RouteHandler = ApiResponse (*)(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const PathArgs& args,
+                                     const Params& p);
+
+// One endpoint. The whole API is one table of these (api.cpp).
+struct Route {
+  std::string_view method;   // GET (which also answers HEAD), POST or DELETE
+  std::string_view pattern;  // "/api/documents/{id}/parallel": literal segments and {placeholders}
+  bool token;                // a write: the bearer token is checked before the body is read
+  RouteHandler handle;
+};
+const std::vector<Route>& routes();
+
+// The route for `method` on the path `segments` (split, decoded) and its arguments. A path that no
+// pattern matches is UserError("not_found"); one matched only under other methods is
+// UserError("method_not_allowed") naming the methods it takes.
+std::pair<const Route*, PathArgs> match_route(const std::string& method,
+                                              const std::vector<std::string>& segments);
+
+// Dispatches a request (everything under /api/ and /healthz) through the table.
 ApiResponse route(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const Poco::URI& uri);
 
-// Endpoint groups (api.cpp, api_write.cpp, api_parallel.cpp). Each returns true when it handled the
-// request.
-bool route_read(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::vector<std::string>& parts,
-                const Params& p, ApiResponse& out);
-bool route_write(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::vector<std::string>& parts,
-                 const Params& p, ApiResponse& out);
-bool route_bilingual(ApiContext& ctx, Poco::Net::HTTPServerRequest& req,
-                     const std::vector<std::string>& parts, const Params& p, ApiResponse& out);
+// Refuses the request unless it carries the configured bearer token (api_write.cpp).
+void authorize(ApiContext& ctx, Poco::Net::HTTPServerRequest& req);
 
-// POST /api/align (api_align.cpp).
-bool route_align(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::vector<std::string>& parts,
-                 const Params& p, ApiResponse& out);
+// The handlers. api.cpp: the reader's endpoints.
+ApiResponse handle_healthz(ApiContext&, Poco::Net::HTTPServerRequest&, const PathArgs&, const Params&);
+ApiResponse handle_search(ApiContext&, Poco::Net::HTTPServerRequest&, const PathArgs&, const Params&);
+ApiResponse handle_facets(ApiContext&, Poco::Net::HTTPServerRequest&, const PathArgs&, const Params&);
+ApiResponse handle_document(ApiContext&, Poco::Net::HTTPServerRequest&, const PathArgs&, const Params&);
+// api_write.cpp: uploads and deletes.
+ApiResponse handle_upload(ApiContext&, Poco::Net::HTTPServerRequest&, const PathArgs&, const Params&);
+ApiResponse handle_delete(ApiContext&, Poco::Net::HTTPServerRequest&, const PathArgs&, const Params&);
+// api_bilingual.cpp: the translator's endpoints.
+ApiResponse handle_parallel(ApiContext&, Poco::Net::HTTPServerRequest&, const PathArgs&, const Params&);
+ApiResponse handle_concordance(ApiContext&, Poco::Net::HTTPServerRequest&, const PathArgs&, const Params&);
+ApiResponse handle_export_tmx(ApiContext&, Poco::Net::HTTPServerRequest&, const PathArgs&, const Params&);
+// api_align.cpp: two texts not in the index.
+ApiResponse handle_align(ApiContext&, Poco::Net::HTTPServerRequest&, const PathArgs&, const Params&);
 
 // JSON forms shared by endpoints.
 // The parallel view: {source, target, method, [lexicon,] low_confidence, rows: [...]}.

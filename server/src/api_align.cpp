@@ -131,11 +131,8 @@ void read_inputs(Poco::Net::HTTPServerRequest& req, std::uint64_t limit, std::ui
 
 }  // namespace
 
-bool route_align(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::vector<std::string>& parts,
-                 const Params& p, ApiResponse& out) {
-  if (parts.size() != 2 || parts[0] != "api" || parts[1] != "align") return false;
-  if (req.getMethod() != "POST")
-    throw UserError("method_not_allowed", req.getMethod() + " is not allowed here; use POST with two texts");
+ApiResponse handle_align(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const PathArgs&,
+                         const Params& p) {
   check_params(p, {});
   if (!ctx.aligner) throw EnvironmentError("align_disabled", "this server does not align texts");
   const std::uint64_t mb = ctx.settings.server.max_upload_mb;
@@ -154,8 +151,7 @@ bool route_align(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::
   AlignedTexts r = ctx.aligner->align(a, b);
   ParallelView v = parallel_view(r.source, r.target, r.alignment);
   v.lexicon = r.lexicon;
-  out = json_response(parallel_json(v));
-  return true;
+  return json_response(parallel_json(v));
 }
 
 }  // namespace tongwen

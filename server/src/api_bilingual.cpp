@@ -39,19 +39,11 @@ Object::Ptr doc_summary(const Document& d) {
 ConcordanceRequest concordance_request(ApiContext& ctx, const Params& p) {
   ConcordanceRequest r;
   r.q = param(p, "q");
-  r.lang = param(p, "lang");
-  for (const char* f : {"speaker", "topic", "event", "type", "year"}) {
-    auto v = params(p, f);
-    if (!v.empty()) r.filters[f] = v;
-  }
+  r.lang = param(p, "lang");  // the language of the query: not a filter here
+  r.filters = filter_params(p, {"lang"});
   r.page = int_param(p, "page", 1, 1, 100000);
   r.size = int_param(p, "size", 20, 1, ctx.settings.search.max_page_size);
   return r;
-}
-
-void require_get(const Poco::Net::HTTPServerRequest& req) {
-  if (req.getMethod() != "GET" && req.getMethod() != "HEAD")
-    throw UserError("method_not_allowed", req.getMethod() + " is not allowed here; use GET");
 }
 
 // The TMX file is named after what it holds: "DOC_WITH.tmx" or "concordance_QUERY.tmx". An ASCII
@@ -109,77 +101,71 @@ Object::Ptr parallel_json(const ParallelView& v) {
   return o;
 }
 
-bool route_bilingual(ApiContext& ctx, Poco::Net::HTTPServerRequest& req,
-                     const std::vector<std::string>& parts, const Params& p, ApiResponse& out) {
-  if (parts.size() == 4 && parts[0] == "api" && parts[1] == "documents" && parts[3] == "parallel") {
-    require_get(req);
-    check_params(p, {"with"});
-    ParallelView v = ctx.bilingual->parallel(parts[2], param(p, "with"));
-    Object::Ptr o = parallel_json(v);
-    out = json_response(o);
-    return true;
+ApiResponse handle_parallel(ApiContext& ctx, Poco::Net::HTTPServerRequest&, const PathArgs& args,
+                            const Params& p) {
+  check_params(p, {"with"});
+  return json_response(parallel_json(ctx.bilingual->parallel(args[0], param(p, "with"))));
+}
+
+ApiResponse handle_concordance(ApiContext& ctx, Poco::Net::HTTPServerRequest&, const PathArgs&,
+                               const Params& p) {
+  check_params(p, with_filters({"q", "page", "size"}));
+  ConcordanceResult r = ctx.bilingual->concordance(concordance_request(ctx, p));
+  Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("total", static_cast<Poco::UInt64>(r.total));
+  o->set("documents", static_cast<Poco::UInt64>(r.documents));
+  o->set("page", r.page);
+  o->set("size", r.size);
+  Array::Ptr tr = new Array;
+  for (const auto& t : r.translations) {
+    Object::Ptr to = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    to->set("term", t.term);
+    to->set("source", t.source);
+    to->set("lines", static_cast<Poco::UInt64>(t.lines));
+    to->set("score", t.score);
+    tr->add(to);
   }
-  if (parts.size() == 2 && parts[0] == "api" && parts[1] == "concordance") {
-    require_get(req);
-    check_params(p, {"q", "lang", "speaker", "topic", "event", "type", "year", "page", "size"});
-    ConcordanceResult r = ctx.bilingual->concordance(concordance_request(ctx, p));
-    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    o->set("total", static_cast<Poco::UInt64>(r.total));
-    o->set("documents", static_cast<Poco::UInt64>(r.documents));
-    o->set("page", r.page);
-    o->set("size", r.size);
-    Array::Ptr tr = new Array;
-    for (const auto& t : r.translations) {
-      Object::Ptr to = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-      to->set("term", t.term);
-      to->set("source", t.source);
-      to->set("lines", static_cast<Poco::UInt64>(t.lines));
-      to->set("score", t.score);
-      tr->add(to);
-    }
-    o->set("translations", tr);
-    Array::Ptr lines = new Array;
-    for (const auto& l : r.lines) {
-      Object::Ptr lo = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-      lo->set("id", l.doc_id);
-      lo->set("title", l.title);
-      lo->set("date", l.date);
-      lo->set("lang", l.lang);
-      lo->set("speakers", strings(l.speakers));
-      lo->set("sentence", snippet_json(l.sentence));
-      Object::Ptr al = snippet_json(l.aligned);
-      al->set("id", l.aligned_doc_id);
-      al->set("lang", l.aligned_lang);
-      lo->set("aligned", al);
-      lo->set("type", l.link_type);
-      lo->set("confidence", l.confidence);
-      lines->add(lo);
-    }
-    o->set("lines", lines);
-    o->set("facets", facets_json(r.facets));
-    out = json_response(o);
-    return true;
+  o->set("translations", tr);
+  Array::Ptr lines = new Array;
+  for (const auto& l : r.lines) {
+    Object::Ptr lo = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    lo->set("id", l.doc_id);
+    lo->set("title", l.title);
+    lo->set("date", l.date);
+    lo->set("lang", l.lang);
+    lo->set("speakers", strings(l.speakers));
+    lo->set("sentence", snippet_json(l.sentence));
+    Object::Ptr al = snippet_json(l.aligned);
+    al->set("id", l.aligned_doc_id);
+    al->set("lang", l.aligned_lang);
+    lo->set("aligned", al);
+    lo->set("type", l.link_type);
+    lo->set("confidence", l.confidence);
+    lines->add(lo);
   }
-  if (parts.size() == 3 && parts[0] == "api" && parts[1] == "export" && parts[2] == "tmx") {
-    require_get(req);
-    check_params(p, {"doc", "with", "q", "lang", "speaker", "topic", "event", "type", "year"});
-    TmxRequest t;
-    t.doc = param(p, "doc");
-    t.with = param(p, "with");
-    if (t.doc.empty()) {
-      if (param(p, "q").empty()) throw UserError("bad_parameter", "give doc=ID or q=QUERY");
-      t.query = concordance_request(ctx, p);
-    } else if (!param(p, "q").empty()) {
-      throw UserError("bad_parameter", "give doc=ID or q=QUERY, not both");
-    }
-    out.status = 200;
-    out.content_type = "application/x-tmx+xml; charset=utf-8";
-    out.body = ctx.bilingual->export_tmx(t);
-    out.headers["Content-Disposition"] = tmx_disposition(
-        t.doc.empty() ? "concordance " + param(p, "q") : t.doc + (t.with.empty() ? "" : " " + t.with));
-    return true;
+  o->set("lines", lines);
+  o->set("facets", facets_json(r.facets));
+  return json_response(o);
+}
+
+ApiResponse handle_export_tmx(ApiContext& ctx, Poco::Net::HTTPServerRequest&, const PathArgs&,
+                              const Params& p) {
+  check_params(p, with_filters({"doc", "with", "q"}));
+  TmxRequest t;
+  t.doc = param(p, "doc");
+  t.with = param(p, "with");
+  if (t.doc.empty()) {
+    if (param(p, "q").empty()) throw UserError("bad_parameter", "give doc=ID or q=QUERY");
+    t.query = concordance_request(ctx, p);
+  } else if (!param(p, "q").empty()) {
+    throw UserError("bad_parameter", "give doc=ID or q=QUERY, not both");
   }
-  return false;
+  ApiResponse out;
+  out.content_type = "application/x-tmx+xml; charset=utf-8";
+  out.body = ctx.bilingual->export_tmx(t);
+  out.headers["Content-Disposition"] = tmx_disposition(
+      t.doc.empty() ? "concordance " + param(p, "q") : t.doc + (t.with.empty() ? "" : " " + t.with));
+  return out;
 }
 
 }  // namespace tongwen

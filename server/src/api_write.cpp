@@ -48,8 +48,10 @@ bool token_matches(const std::string& given, const std::string& expected) {
   return diff == 0 && da.size() == db.size();
 }
 
-// Refuses the request unless it carries the configured bearer token. Runs before the body is
-// read: a refused upload is not accepted into memory.
+}  // namespace
+
+// Runs before the body is read (route() calls it for the table's token routes): a refused upload
+// is not accepted into memory.
 void authorize(ApiContext& ctx, Poco::Net::HTTPServerRequest& req) {
   if (!ctx.writer) throw EnvironmentError("writes_disabled", "this server does not accept writes");
   const std::string& expected = ctx.settings.server.token;
@@ -69,6 +71,8 @@ void authorize(ApiContext& ctx, Poco::Net::HTTPServerRequest& req) {
                                                   : "the bearer token is not valid");
   }
 }
+
+namespace {
 
 // Reads at most `limit` bytes of the request body and then reports end of input, remembering that
 // there was more; the caller turns that into 413 (a parser reading through it sees a truncated
@@ -363,36 +367,26 @@ void discard_body(Poco::Net::HTTPServerRequest& req, std::uint64_t cap) {
   }
 }
 
-bool route_write(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::vector<std::string>& parts,
-                 const Params& p, ApiResponse& out) {
-  if (parts.size() < 2 || parts.size() > 3 || parts[0] != "api" || parts[1] != "documents") return false;
-  const std::string& method = req.getMethod();
-  if (parts.size() == 2 && method == "POST") {
-    authorize(ctx, req);
-    Upload up = read_upload(ctx, req, p);
-    UploadResult r = ctx.writer->add(up);
-    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    o->set("outcome", r.outcome);
-    o->set("ids", json_array(r.ids));
-    o->set("format", r.format);
-    out = json_response(o, r.outcome == "added" ? 201 : 200);
-    if (r.outcome == "added" && r.ids.size() == 1) out.headers["Location"] = "/api/documents/" + r.ids[0];
-    return true;
-  }
-  if (parts.size() == 3 && method == "DELETE") {
-    authorize(ctx, req);
-    check_params(p, {});
-    if (!ctx.writer->remove(parts[2]))
-      throw UserError("not_found", "no document with id \"" + parts[2] + "\"");
-    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    o->set("deleted", parts[2]);
-    out = json_response(o);
-    return true;
-  }
-  if (method != "GET" && method != "HEAD")
-    throw UserError("method_not_allowed", method + " is not allowed here; use " +
-                                              (parts.size() == 2 ? "POST to upload" : "GET or DELETE"));
-  return false;
+ApiResponse handle_upload(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const PathArgs&,
+                          const Params& p) {
+  Upload up = read_upload(ctx, req, p);
+  UploadResult r = ctx.writer->add(up);
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("outcome", r.outcome);
+  o->set("ids", json_array(r.ids));
+  o->set("format", r.format);
+  ApiResponse out = json_response(o, r.outcome == "added" ? 201 : 200);
+  if (r.outcome == "added" && r.ids.size() == 1) out.headers["Location"] = "/api/documents/" + r.ids[0];
+  return out;
+}
+
+ApiResponse handle_delete(ApiContext& ctx, Poco::Net::HTTPServerRequest&, const PathArgs& args,
+                          const Params& p) {
+  check_params(p, {});
+  if (!ctx.writer->remove(args[0])) throw UserError("not_found", "no document with id \"" + args[0] + "\"");
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("deleted", args[0]);
+  return json_response(o);
 }
 
 }  // namespace tongwen
