@@ -253,11 +253,11 @@ CheckReport check_archive(const Settings& settings, const CheckOptions& options)
     return r;
   }
   try {
-    std::string version = db.get_metadata(std::string(schema::kSchemaVersionKey));
-    if (version != schema::kSchemaVersion)
-      r.problems.push_back({"schema", "index " + dir + " has schema \"" + version +
-                                          "\", this program reads \"" + std::string(schema::kSchemaVersion) +
-                                          "\""});
+    try {
+      schema::check_version(db, dir);
+    } catch (const EnvironmentError& e) {
+      r.problems.push_back({"schema", e.what()});
+    }
     r.checked.emplace_back("schema", std::string(schema::kSchemaVersion));
 
     // 2. Documents, 3. terms for a sample, and the facet counts they imply.

@@ -1,7 +1,9 @@
+#include <Poco/String.h>
 #include <pthread.h>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+
 #include <fstream>
 #include <iostream>
 
@@ -16,9 +18,10 @@ namespace tongwen::cli {
 
 namespace {
 
-// The write token, from server.token or the file server.token_file names. A token of only spaces
-// would switch writes on with a credential no request can carry; spaces around a token cannot be
-// sent either (the server trims the header's), so they are dropped.
+// The write token, from server.token or the file server.token_file names. Spaces around a token
+// cannot be sent (the server trims the Authorization header with Poco::trim), so they are dropped
+// by the same rule; a token of only spaces would switch writes on with a credential no request can
+// carry, so it is refused.
 void read_token(Settings& s) {
   if (!s.server.token_file.empty()) {
     const std::string& file = s.server.token_file;
@@ -27,17 +30,17 @@ void read_token(Settings& s) {
     std::ifstream in(file, std::ios::binary);
     if (!in)
       throw UserError("config", "server.token_file: cannot read " + file + ": " + std::strerror(errno));
-    s.server.token.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    if (s.server.token.find_first_not_of(" \t\r\n\f\v") == std::string::npos)
+    s.server.token =
+        Poco::trim(std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()));
+    if (s.server.token.empty())
       throw UserError("config",
                       "server.token_file: " + file + " is empty or only whitespace: put the token in it");
+    return;
   }
   if (s.server.token.empty()) return;
-  const char* ws = " \t\r\n\f\v";
-  auto first = s.server.token.find_first_not_of(ws);
-  if (first == std::string::npos)
+  s.server.token = Poco::trim(s.server.token);
+  if (s.server.token.empty())
     throw UserError("config", "server.token (TONGWEN_TOKEN) is only whitespace: set a real token, or none");
-  s.server.token = s.server.token.substr(first, s.server.token.find_last_not_of(ws) - first + 1);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "tongwen/errors.h"
 #include "tongwen/model.h"
 #include "tongwen/text.h"
 
@@ -71,6 +72,19 @@ std::vector<std::pair<std::string, std::string>> facet_entries(const Document& d
   }
   if (f.facet == FacetKind::Single && out.size() > 1) out.resize(1);
   return out;
+}
+
+void check_version(const Xapian::Database& db, const std::string& dir) {
+  std::string version = db.get_metadata(std::string(kSchemaVersionKey));
+  if (version == kSchemaVersion || (version.empty() && db.get_doccount() == 0)) return;
+  throw EnvironmentError("schema", "index " + dir + " was built with schema \"" +
+                                       (version.empty() ? std::string("(none)") : version) +
+                                       "\"; this program uses \"" + std::string(kSchemaVersion) +
+                                       "\": delete the folder and load the documents again");
+}
+
+void stamp_version(Xapian::WritableDatabase& db) {
+  db.set_metadata(std::string(kSchemaVersionKey), std::string(kSchemaVersion));
 }
 
 std::string facet_key(std::string_view value) {

@@ -95,14 +95,8 @@ IndexWriter::IndexWriter(const std::string& dir, std::chrono::milliseconds wait)
       throw EnvironmentError("index", "cannot open index " + dir + ": " + e.get_description());
     }
   }
-  std::string version = db_.get_metadata(std::string(kSchemaVersionKey));
-  if (version.empty() && db_.get_doccount() == 0) {
-    db_.set_metadata(std::string(kSchemaVersionKey), std::string(kSchemaVersion));
-  } else if (version != kSchemaVersion) {
-    throw EnvironmentError("schema", "index " + dir + " was built with schema \"" + version +
-                                         "\", this program writes \"" + std::string(kSchemaVersion) +
-                                         "\": delete the folder and load again");
-  }
+  check_version(db_, dir);
+  if (db_.get_metadata(std::string(kSchemaVersionKey)).empty()) stamp_version(db_);
   hook_ = align_groups;  // every write path keeps the stored alignments of translation groups current
 }
 

@@ -114,6 +114,7 @@ ApiResponse handle_concordance(ApiContext& ctx, Poco::Net::HTTPServerRequest&, c
   Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
   o->set("total", static_cast<Poco::UInt64>(r.total));
   o->set("documents", static_cast<Poco::UInt64>(r.documents));
+  o->set("complete", r.complete);
   o->set("page", r.page);
   o->set("size", r.size);
   Array::Ptr tr = new Array;

@@ -181,6 +181,8 @@ struct BilingualService::Impl {
     if (!al) return std::nullopt;
     return Pair{doc, *other, *al};
   }
+
+  ConcordanceResult full_concordance(const ConcordanceRequest& req);
 };
 
 BilingualService::BilingualService(SearchService& search, const Settings& settings)
@@ -226,13 +228,138 @@ ParallelView BilingualService::parallel(const std::string& id, const std::string
   });
 }
 
-ConcordanceResult BilingualService::concordance(const ConcordanceRequest& req) {
+namespace {
+
+// The concordance reads at most this many matching documents (the best-ranked); a result built
+// from fewer than all of them says so (ConcordanceResult::complete).
+constexpr int kConcordanceDocuments = 2000;
+// A concordance line shows its sentences whole: no snippet is shortened below this length.
+constexpr std::size_t kWholeSentence = 100000;
+// The likely translation by co-occurrence: a candidate must be in kMinShare of the lines still
+// unexplained and in a tenth of all lines (kMinLinesDivisor), at least 2, and its share there must
+// exceed its share among the documents' other target sentences by kMinScore; scores within
+// kScoreTie are equal, and the longer term wins. kRounds terms at most are learned this way.
+constexpr double kMinShare = 0.3;
+constexpr std::size_t kMinLinesDivisor = 10;
+constexpr double kMinScore = 0.2;
+constexpr double kScoreTie = 0.05;
+constexpr std::size_t kRounds = 2;
+
+struct RawLine {
+  ConcordanceLine line;
+  std::string aligned_text;
+};
+
+// The hit sentences of the documents `ids` that have an aligned counterpart, and the target
+// sentences aligned with none (the background the co-occurrence scores are measured against).
+struct Lines {
+  std::vector<RawLine> raw;
+  std::vector<std::string> background;
+  std::size_t documents = 0;
+};
+
+// Every hit sentence of one aligned pair; returns false when the pair has none.
+bool collect_pair(const Document& doc, const Document& source, const Document& target, const Alignment& a,
+                  const Highlighter& hl, Lines& out) {
+  std::vector<int> link_of(a.source_sentences.size(), -1);
+  for (std::size_t li = 0; li < a.sentence_links.size(); ++li)
+    for (int s : a.sentence_links[li].src)
+      if (s >= 0 && static_cast<std::size_t>(s) < link_of.size())
+        link_of[static_cast<std::size_t>(s)] = static_cast<int>(li);
+  std::vector<bool> target_used(a.target_sentences.size(), false);
+  bool any = false;
+  for (std::size_t si = 0; si < a.source_sentences.size(); ++si) {
+    int li = link_of[si];
+    if (li < 0 || a.sentence_links[static_cast<std::size_t>(li)].tgt.empty()) continue;
+    std::string sentence = sentence_text(source, a.source_sentences[si]);
+    auto spans = hl.find(sentence);
+    if (spans.empty()) continue;
+    const Link& link = a.sentence_links[static_cast<std::size_t>(li)];
+    RawLine r;
+    r.line.doc_id = doc.id;
+    r.line.title = doc.title;
+    r.line.date = doc.date;
+    r.line.lang = doc.lang;
+    for (const auto& s : doc.speakers) r.line.speakers.push_back(s.name);
+    r.line.sentence = make_snippet(sentence, spans, kWholeSentence);
+    r.line.aligned_doc_id = target.id;
+    r.line.aligned_lang = target.lang;
+    r.aligned_text = join_sentences(target, a.target_sentences, link.tgt);
+    for (int t : link.tgt)
+      if (t >= 0 && static_cast<std::size_t>(t) < target_used.size())
+        target_used[static_cast<std::size_t>(t)] = true;
+    r.line.link_type = link.type();
+    r.line.confidence = link.confidence;
+    out.raw.push_back(std::move(r));
+    any = true;
+  }
+  if (!any) return false;
+  ++out.documents;
+  for (std::size_t t = 0; t < a.target_sentences.size(); ++t)
+    if (!target_used[t]) out.background.push_back(sentence_text(target, a.target_sentences[t]));
+  return true;
+}
+
+// The lines that the terms in `terms` do not mark on the aligned side (all lines for none).
+std::vector<const RawLine*> uncovered(const std::vector<RawLine>& raw, const std::vector<std::string>& terms,
+                                      terms::QueryTerms& qt) {
+  std::vector<HighlightAtom> marks;
+  for (const auto& c : terms) marks.push_back({"body", c, true, false});
+  Highlighter covered(marks, "body", qt);
+  std::vector<const RawLine*> open;
+  for (const auto& r : raw)
+    if (terms.empty() || covered.find(r.aligned_text).empty()) open.push_back(&r);
+  return open;
+}
+
+// The best co-occurrence term over the lines `chosen` leaves open, or nullopt.
+std::optional<TranslationCandidate> best_cooccurring(
+    const Lines& lines, const std::vector<std::string>& chosen,
+    std::vector<std::unordered_set<std::string>>& background_terms, bool target_chinese,
+    terms::QueryTerms& qt) {
+  std::vector<const RawLine*> open = uncovered(lines.raw, chosen, qt);
+  if (open.size() < 2) return std::nullopt;
+  std::unordered_map<std::string, std::size_t> in_lines;
+  for (const auto* r : open)
+    for (const auto& c : candidates(r->aligned_text, target_chinese)) ++in_lines[c];
+  if (background_terms.empty())
+    for (const auto& b : lines.background) background_terms.push_back(candidates(b, target_chinese));
+  const double n = static_cast<double>(open.size()),
+               nb = std::max<double>(1.0, static_cast<double>(lines.background.size()));
+  std::vector<TranslationCandidate> scored;
+  const std::size_t min_lines =
+      std::max<std::size_t>(2, (lines.raw.size() + kMinLinesDivisor - 1) / kMinLinesDivisor);
+  for (const auto& [c, count] : in_lines) {
+    if (count < min_lines) continue;
+    double share = static_cast<double>(count) / n;
+    if (share < kMinShare) continue;
+    std::size_t bg = 0;
+    for (const auto& t : background_terms) bg += t.count(c);
+    double score = share - static_cast<double>(bg) / nb;
+    if (score > kMinScore) scored.push_back({c, "cooccurrence", count, score});
+  }
+  // Best score first; among near-equal scores the longer term (人工智能 over 人工智).
+  std::sort(scored.begin(), scored.end(), [](const auto& x, const auto& y) {
+    if (std::abs(x.score - y.score) > kScoreTie) return x.score > y.score;
+    if (text::code_point_count(x.term) != text::code_point_count(y.term))
+      return text::code_point_count(x.term) > text::code_point_count(y.term);
+    return x.term < y.term;
+  });
+  for (const auto& sc : scored) {
+    bool overlaps = false;  // part of a term already kept, or containing one
+    for (const auto& k : chosen)
+      overlaps = overlaps || k.find(sc.term) != std::string::npos || sc.term.find(k) != std::string::npos;
+    if (!overlaps) return sc;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+// The whole concordance of a query: every line (not a page), the translations and the facets.
+ConcordanceResult BilingualService::Impl::full_concordance(const ConcordanceRequest& req) {
   if (text::Analyzer::instance().normalize(req.q).find_first_not_of(" \t") == std::string::npos)
     throw UserError("bad_parameter", "q is required: the term to look up");
-  if (req.page < 1) throw UserError("bad_parameter", "page must be 1 or more");
-  if (req.size < 1 || req.size > impl_->settings.search.max_page_size)
-    throw UserError("bad_parameter",
-                    "size must be between 1 and " + std::to_string(impl_->settings.search.max_page_size));
   std::string lang = req.lang;
   if (lang.empty()) lang = primary(text::detect_language(req.q)) == "zh" ? "zh" : "en";
   if (lang != "zh" && lang != "en")
@@ -248,145 +375,56 @@ ConcordanceResult BilingualService::concordance(const ConcordanceRequest& req) {
   sr.snippets = false;
   sr.size = 0;
   ConcordanceResult result;
-  result.page = req.page;
-  result.size = req.size;
-  SearchResult counted = impl_->search.search(sr);
+  SearchResult counted = search.search(sr);
   for (auto& [field, values] : counted.facets)
     if (field != "lang") result.facets.emplace_back(field, values);
+  result.complete = counted.total <= static_cast<std::size_t>(kConcordanceDocuments);
   std::set<std::string> ids;
-  const int kMaxDocs = 2000;
   sr.facets = false;
-  sr.size = impl_->settings.search.max_page_size;
-  for (sr.page = 1; static_cast<int>(ids.size()) < kMaxDocs; ++sr.page) {
-    auto r = impl_->search.search(sr);
+  sr.size = settings.search.max_page_size;
+  for (sr.page = 1; static_cast<int>(ids.size()) < kConcordanceDocuments; ++sr.page) {
+    auto r = search.search(sr);
     for (const auto& hit : r.hits) ids.insert(hit.id);
     if (r.hits.size() < static_cast<std::size_t>(sr.size)) break;
   }
 
-  struct RawLine {
-    ConcordanceLine line;
-    std::string aligned_text;
-  };
-  std::vector<RawLine> raw;
-  std::vector<std::string> background;  // target sentences not aligned with a hit
-
-  impl_->pool.with([&](DbHandle& h) {
-    ParsedQuery parsed = parse_query(req.q, h.qt, impl_->glossary, false, query_limits(impl_->settings));
+  Lines lines;
+  pool.with([&](DbHandle& h) {
+    lines = Lines{};
+    result.translations.clear();
+    ParsedQuery parsed = parse_query(req.q, h.qt, glossary, false, query_limits(settings));
     Highlighter hl(parsed.atoms, "body", h.qt);
     for (const auto& id : ids) {
       auto doc = stored::load(h.db, id);
       if (!doc) continue;
-      auto pair = impl_->pair_of(h, *doc, "");
-      if (!pair) continue;
-      const Alignment& a = pair->alignment;
-      std::vector<int> link_of(a.source_sentences.size(), -1);
-      for (std::size_t li = 0; li < a.sentence_links.size(); ++li)
-        for (int s : a.sentence_links[li].src)
-          if (s >= 0 && static_cast<std::size_t>(s) < link_of.size())
-            link_of[static_cast<std::size_t>(s)] = static_cast<int>(li);
-      std::vector<bool> target_used(a.target_sentences.size(), false);
-      bool any = false;
-      for (std::size_t si = 0; si < a.source_sentences.size(); ++si) {
-        int li = link_of[si];
-        if (li < 0 || a.sentence_links[static_cast<std::size_t>(li)].tgt.empty()) continue;
-        std::string sentence = sentence_text(pair->source, a.source_sentences[si]);
-        auto spans = hl.find(sentence);
-        if (spans.empty()) continue;
-        const Link& link = a.sentence_links[static_cast<std::size_t>(li)];
-        RawLine r;
-        r.line.doc_id = doc->id;
-        r.line.title = doc->title;
-        r.line.date = doc->date;
-        r.line.lang = doc->lang;
-        for (const auto& s : doc->speakers) r.line.speakers.push_back(s.name);
-        r.line.sentence = make_snippet(sentence, spans, 100000);
-        r.line.aligned_doc_id = pair->target.id;
-        r.line.aligned_lang = pair->target.lang;
-        r.aligned_text = join_sentences(pair->target, a.target_sentences, link.tgt);
-        for (int t : link.tgt)
-          if (t >= 0 && static_cast<std::size_t>(t) < target_used.size())
-            target_used[static_cast<std::size_t>(t)] = true;
-        r.line.link_type = link.type();
-        r.line.confidence = link.confidence;
-        raw.push_back(std::move(r));
-        any = true;
-      }
-      if (!any) continue;
-      ++result.documents;
-      for (std::size_t t = 0; t < a.target_sentences.size(); ++t)
-        if (!target_used[t]) background.push_back(sentence_text(pair->target, a.target_sentences[t]));
+      if (auto pair = pair_of(h, *doc, ""))
+        collect_pair(*doc, pair->source, pair->target, pair->alignment, hl, lines);
     }
 
     // The likely translation: glossary entries found on the aligned side first, else the terms
     // that the aligned sentences share far more often than the rest of the same documents.
     std::vector<std::string> chosen;
-    if (impl_->glossary) {
+    if (glossary) {
       for (const auto& atom : parsed.atoms) {
-        const auto* others = impl_->glossary->translations(atom.text);
+        const auto* others = glossary->translations(atom.text);
         if (!others) continue;
         for (const auto& o : *others) {
           std::vector<HighlightAtom> one{{"body", o, true, false}};
           Highlighter th(one, "body", h.qt);
           std::size_t n = 0;
-          for (const auto& r : raw) n += th.find(r.aligned_text).empty() ? 0 : 1;
+          for (const auto& r : lines.raw) n += th.find(r.aligned_text).empty() ? 0 : 1;
           if (n == 0) continue;
           result.translations.push_back(
-              {o, "glossary", n, static_cast<double>(n) / static_cast<double>(raw.size())});
+              {o, "glossary", n, static_cast<double>(n) / static_cast<double>(lines.raw.size())});
           chosen.push_back(o);
         }
       }
     }
     // Lines the glossary terms do not cover are explained by co-occurrence, one term at a time:
     // the best term over the lines still open, then again over the lines it leaves open.
-    auto uncovered = [&](const std::vector<std::string>& terms) {
-      std::vector<HighlightAtom> marks;
-      for (const auto& c : terms) marks.push_back({"body", c, true, false});
-      Highlighter covered(marks, "body", h.qt);
-      std::vector<const RawLine*> open;
-      for (const auto& r : raw)
-        if (terms.empty() || covered.find(r.aligned_text).empty()) open.push_back(&r);
-      return open;
-    };
     std::vector<std::unordered_set<std::string>> background_terms;
-    for (std::size_t learned = 0; learned < 2; ++learned) {
-      std::vector<const RawLine*> open = uncovered(chosen);
-      if (open.size() < 2) break;
-      std::unordered_map<std::string, std::size_t> in_lines;
-      for (const auto* r : open)
-        for (const auto& c : candidates(r->aligned_text, target_chinese)) ++in_lines[c];
-      if (background_terms.empty())
-        for (const auto& b : background) background_terms.push_back(candidates(b, target_chinese));
-      const double n = static_cast<double>(open.size()),
-                   nb = std::max<double>(1.0, static_cast<double>(background.size()));
-      std::vector<TranslationCandidate> scored;
-      // A term must explain a tenth of all lines at least, not a stray pair of them.
-      const std::size_t min_lines = std::max<std::size_t>(2, (raw.size() + 9) / 10);
-      for (const auto& [c, count] : in_lines) {
-        if (count < min_lines) continue;
-        double share = static_cast<double>(count) / n;
-        if (share < 0.3) continue;
-        std::size_t bg = 0;
-        for (const auto& t : background_terms) bg += t.count(c);
-        double score = share - static_cast<double>(bg) / nb;
-        if (score > 0.2) scored.push_back({c, "cooccurrence", count, score});
-      }
-      // Best score first; among near-equal scores the longer term (人工智能 over 人工智).
-      std::sort(scored.begin(), scored.end(), [](const auto& x, const auto& y) {
-        if (std::abs(x.score - y.score) > 0.05) return x.score > y.score;
-        if (text::code_point_count(x.term) != text::code_point_count(y.term))
-          return text::code_point_count(x.term) > text::code_point_count(y.term);
-        return x.term < y.term;
-      });
-      const TranslationCandidate* best = nullptr;
-      for (const auto& sc : scored) {
-        bool overlaps = false;  // part of a term already kept, or containing one
-        for (const auto& k : chosen)
-          overlaps = overlaps || k.find(sc.term) != std::string::npos || sc.term.find(k) != std::string::npos;
-        if (!overlaps) {
-          best = &sc;
-          break;
-        }
-      }
+    for (std::size_t round = 0; round < kRounds; ++round) {
+      auto best = best_cooccurring(lines, chosen, background_terms, target_chinese, h.qt);
       if (!best) break;
       chosen.push_back(best->term);
       result.translations.push_back(*best);
@@ -394,12 +432,28 @@ ConcordanceResult BilingualService::concordance(const ConcordanceRequest& req) {
     std::vector<HighlightAtom> marks;
     for (const auto& c : chosen) marks.push_back({"body", c, true, false});
     Highlighter th(marks, "body", h.qt);
-    for (auto& r : raw) r.line.aligned = make_snippet(r.aligned_text, th.find(r.aligned_text), 100000);
+    for (auto& r : lines.raw)
+      r.line.aligned = make_snippet(r.aligned_text, th.find(r.aligned_text), kWholeSentence);
   });
-  result.total = raw.size();
+  result.documents = lines.documents;
+  result.total = lines.raw.size();
+  for (auto& r : lines.raw) result.lines.push_back(std::move(r.line));
+  return result;
+}
+
+ConcordanceResult BilingualService::concordance(const ConcordanceRequest& req) {
+  if (req.page < 1) throw UserError("bad_parameter", "page must be 1 or more");
+  if (req.size < 1 || req.size > impl_->settings.search.max_page_size)
+    throw UserError("bad_parameter",
+                    "size must be between 1 and " + std::to_string(impl_->settings.search.max_page_size));
+  ConcordanceResult result = impl_->full_concordance(req);
+  result.page = req.page;
+  result.size = req.size;
   std::size_t first = static_cast<std::size_t>(req.page - 1) * static_cast<std::size_t>(req.size);
-  for (std::size_t i = first; i < raw.size() && i < first + static_cast<std::size_t>(req.size); ++i)
-    result.lines.push_back(std::move(raw[i].line));
+  std::vector<ConcordanceLine> page;
+  for (std::size_t i = first; i < result.lines.size() && i < first + static_cast<std::size_t>(req.size); ++i)
+    page.push_back(std::move(result.lines[i]));
+  result.lines = std::move(page);
   return result;
 }
 
@@ -466,16 +520,8 @@ std::string BilingualService::export_tmx(const TmxRequest& req) {
     });
   } else {
     if (req.query.q.empty()) throw UserError("bad_parameter", "give doc=ID or q=QUERY");
-    ConcordanceRequest cr = req.query;
-    cr.page = 1;
-    cr.size = impl_->settings.search.max_page_size;
-    // Every line of the concordance, page by page.
-    std::vector<ConcordanceLine> lines;
-    for (;; ++cr.page) {
-      auto r = concordance(cr);
-      for (auto& l : r.lines) lines.push_back(std::move(l));
-      if (r.lines.size() < static_cast<std::size_t>(cr.size) || lines.size() >= req.max_units) break;
-    }
+    // Every line of the concordance, computed once.
+    std::vector<ConcordanceLine> lines = impl_->full_concordance(req.query).lines;
     impl_->pool.with([&](DbHandle& h) {
       std::map<std::pair<std::string, std::string>, std::set<std::string>>
           wanted;  // (doc, partner) -> sentences

@@ -19,7 +19,7 @@ DatabasePool::DatabasePool(const std::string& dir, const Settings& settings)
     try {
       Poco::File(dir_).createDirectories();
       Xapian::WritableDatabase w(dir_, Xapian::DB_CREATE_OR_OPEN);
-      w.set_metadata(std::string(schema::kSchemaVersionKey), std::string(schema::kSchemaVersion));
+      schema::stamp_version(w);
       w.commit();
     } catch (const Xapian::DatabaseLockError&) {
       // another process is creating it right now
@@ -46,11 +46,7 @@ std::unique_ptr<DbHandle> DatabasePool::open() {
   } catch (const Xapian::Error& e) {
     throw EnvironmentError("index", "cannot open index " + dir_ + ": " + e.get_description());
   }
-  std::string version = h->db.get_metadata(std::string(schema::kSchemaVersionKey));
-  if (!version.empty() && version != schema::kSchemaVersion)
-    throw EnvironmentError("schema", "index " + dir_ + " was built with schema \"" + version +
-                                         "\"; this program reads \"" + std::string(schema::kSchemaVersion) +
-                                         "\": rebuild it with tongwen ingest");
+  schema::check_version(h->db, dir_);
   h->checked = Clock::now();
   return h;
 }

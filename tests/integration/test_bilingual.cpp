@@ -162,6 +162,33 @@ BOOST_AUTO_TEST_CASE(concordance_learns_a_translation_from_cooccurrence) {
   for (const auto& l : narrowed.lines) BOOST_TEST(l.date.rfind("2021", 0) == 0);
 }
 
+BOOST_AUTO_TEST_CASE(concordance_pages_partition_the_lines_and_the_query_tmx_holds_every_line) {
+  ConcordanceRequest req;
+  req.q = "人工智能";
+  req.size = 100;
+  auto all = corpus().bilingual->concordance(req);
+  BOOST_TEST(all.complete);  // the bundled corpus has far fewer than 2,000 matching documents
+  BOOST_REQUIRE(all.total > 7u);
+  std::vector<std::string> paged;
+  req.size = 3;
+  for (req.page = 1;; ++req.page) {
+    auto r = corpus().bilingual->concordance(req);
+    BOOST_TEST(r.total == all.total);
+    BOOST_TEST(r.translations.size() == all.translations.size());
+    for (const auto& l : r.lines) paged.push_back(l.doc_id + "|" + l.sentence.text);
+    if (r.lines.size() < 3u) break;
+  }
+  std::vector<std::string> whole;
+  for (const auto& l : all.lines) whole.push_back(l.doc_id + "|" + l.sentence.text);
+  BOOST_TEST(paged == whole, boost::test_tools::per_element());
+  // The query's TMX: every line's sentence is a segment.
+  TmxRequest t;
+  t.query.q = "人工智能";
+  std::string tmx = corpus().bilingual->export_tmx(t);
+  for (const auto& l : all.lines)
+    BOOST_TEST(tmx.find("<seg>" + l.sentence.text + "</seg>") != std::string::npos, l.sentence.text);
+}
+
 BOOST_AUTO_TEST_CASE(tmx_export_round_trips_through_the_tmx_converter) {
   TmxRequest t;
   t.doc = "2023-wang-ai-governance-zh";

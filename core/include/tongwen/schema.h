@@ -113,4 +113,11 @@ std::vector<std::string> unserialise_list(std::string_view data);
 inline constexpr std::string_view kSchemaVersion = "tongwen-schema-1";
 inline constexpr std::string_view kSchemaVersionKey = metadata::kSchemaVersion;
 
+// The one schema-version policy, for every reader and writer: an index is this program's when it
+// carries kSchemaVersion, or when it holds no documents and no version (a new index: its first
+// writer stamps it, stamp_version). Anything else throws EnvironmentError("schema") naming `dir`,
+// both versions and the remedy.
+void check_version(const Xapian::Database& db, const std::string& dir);
+void stamp_version(Xapian::WritableDatabase& db);
+
 }  // namespace tongwen::schema

@@ -61,6 +61,9 @@ struct TranslationCandidate {
 struct ConcordanceResult {
   std::size_t total = 0;  // hit sentences with an aligned counterpart
   std::size_t documents = 0;
+  // false: more documents matched than the concordance reads (the best-ranked 2,000), so total,
+  // documents and the lines are those of the documents read.
+  bool complete = true;
   int page = 1, size = 20;
   std::vector<ConcordanceLine> lines;
   std::vector<TranslationCandidate> translations;

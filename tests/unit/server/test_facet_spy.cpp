@@ -51,7 +51,7 @@ BOOST_AUTO_TEST_CASE(single_and_multi_valued_slots_count_matching_documents_only
                   {"en", {"liu yang"}, "", "x"},
                   {"zh-hans", {"wang wei"}, "", "x"},
                   {"zh-hans", {"liu yang"}, "", "y"},  // not matched by x
-                  {"en", {}, "", "x"}});                // no speakers: no count, no empty key
+                  {"en", {}, "", "x"}});               // no speakers: no count, no empty key
   FacetSpy spy({{schema::SLOT_LANG, false}, {schema::SLOT_SPEAKERS, true}});
   run(db, "x", spy);
   BOOST_TEST(spy.seen() == 4u);
@@ -68,8 +68,7 @@ BOOST_AUTO_TEST_CASE(an_entity_is_counted_once_per_document_whatever_name_it_car
   std::vector<AuthorityObservation> obs{{1, "g1", "en", {"liu yang"}, {"Liu Yang"}},
                                         {2, "g1", "zh-Hans", {"刘洋"}, {"刘洋"}},
                                         {3, "", "en", {"wang wei"}, {"Wang Wei"}}};
-  AuthorityTable table =
-      AuthorityTable::build("speaker", obs, [](const std::string& k) { return k; }, {});
+  AuthorityTable table = AuthorityTable::build("speaker", obs, [](const std::string& k) { return k; }, {});
   int liu = table.resolve("刘洋", "g1");
   BOOST_REQUIRE(liu >= 0);
   BOOST_TEST(table.resolve("liu yang", "g1") == liu);
