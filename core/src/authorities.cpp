@@ -107,6 +107,29 @@ AuthorityObservation observe_document(const Document& d, const std::string& fiel
   return o;
 }
 
+bool entity_found_by(const std::vector<std::string>& keys, std::string_view prefix) {
+  const std::string key_prefix = schema::facet_key(prefix);
+  auto starts = [](const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; };
+  if (std::any_of(keys.begin(), keys.end(), [&](const std::string& k) { return starts(k, key_prefix); }))
+    return true;
+  // Pinyin: only for a prefix of Latin letters (and spaces), against the keys that are not.
+  std::string letters;
+  for (char c : key_prefix) {
+    if (c == ' ') continue;
+    if (c < 'a' || c > 'z') return false;
+    letters.push_back(c);
+  }
+  if (letters.empty()) return false;
+  for (const auto& k : keys) {
+    if (std::all_of(k.begin(), k.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+      continue;
+    std::string read = text::pinyin(k);
+    read.erase(std::remove(read.begin(), read.end(), ' '), read.end());
+    if (starts(read, letters)) return true;
+  }
+  return false;
+}
+
 bool AuthorityTable::has_authorities(const std::string& field) {
   const schema::Field* f = schema::find_field(field);
   return f && f->authority;

@@ -8,7 +8,9 @@
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <array>
+#include <iterator>
 #include <mutex>
 #include <unordered_map>
 #include <unordered_set>
@@ -263,6 +265,31 @@ void append_utf8(std::string& out, char32_t c) {
     out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
     out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
   }
+}
+
+namespace {
+#include "pinyin_table.inc"
+}  // namespace
+
+std::string pinyin(std::string_view utf8) {
+  std::string out;
+  bool after_syllable = false;
+  for (std::size_t i = 0; i < utf8.size();) {
+    char32_t c = next_code_point(utf8, i);
+    const auto* end = std::end(kPinyin);
+    const auto* it = std::lower_bound(std::begin(kPinyin), end, c,
+                                      [](const auto& row, char32_t x) { return row.first < x; });
+    if (it != end && it->first == c) {
+      if (!out.empty() && out.back() != ' ') out.push_back(' ');
+      out += kPinyinSyllables[it->second];
+      after_syllable = true;
+      continue;
+    }
+    if (after_syllable && c != U' ') out.push_back(' ');
+    after_syllable = false;
+    append_utf8(out, c);
+  }
+  return out;
 }
 
 std::string detect_language(std::string_view utf8) {

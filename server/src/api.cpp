@@ -5,6 +5,7 @@
 #include <Poco/StringTokenizer.h>
 #include <algorithm>
 
+#include "tongwen/authorities.h"
 #include "tongwen/errors.h"
 #include "tongwen/json.h"
 #include "tongwen/schema.h"
@@ -312,9 +313,10 @@ ApiResponse handle_facets(ApiContext& ctx, Poco::Net::HTTPServerRequest&, const 
       if (name != field) continue;
       for (auto& c : counts) {
         if (static_cast<int>(values.size()) >= limit) break;
-        // An entity matches by any of its names (keys); another value by its key.
-        auto starts = [&](const std::string& k) { return k.compare(0, key_prefix.size(), key_prefix) == 0; };
-        if (starts(c.key) || std::any_of(c.keys.begin(), c.keys.end(), starts)) values.push_back(c);
+        // An entity is found by any of its names (keys) or their pinyin; another value by its key.
+        bool found = c.keys.empty() ? c.key.compare(0, key_prefix.size(), key_prefix) == 0
+                                    : entity_found_by(c.keys, param(p, "prefix"));
+        if (found) values.push_back(c);
       }
     }
   }

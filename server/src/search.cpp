@@ -405,10 +405,7 @@ std::vector<FacetCount> SearchService::facet_values(const std::string& field, co
       // Entities with documents, found by any of their names or aliases.
       for (const AuthorityEntity& e : t->entities()) {
         if (e.documents == 0) continue;
-        if (std::none_of(e.keys.begin(), e.keys.end(), [&](const std::string& k) {
-              return k.compare(0, key_prefix.size(), key_prefix) == 0;
-            }))
-          continue;
+        if (!entity_found_by(e.keys, prefix)) continue;
         out.push_back(facet_count(h.db, *f, t, e.id, e.documents, false, lang, {}));
       }
     } else {

@@ -201,6 +201,25 @@ BOOST_AUTO_TEST_CASE(facet_values_can_be_searched_by_prefix) {
   BOOST_TEST(values->getObject(0)->getValue<std::string>("value") == "Wang Jianguo");
 }
 
+BOOST_AUTO_TEST_CASE(an_entity_is_found_by_the_pinyin_of_its_chinese_name) {
+  // 王建国 reads wang jian guo: "wangjian" finds him only through that reading (his English name
+  // is "Wang Jianguo", which does not start with "wangjian").
+  for (const char* prefix : {"wangjian", "WANGJIANG", "wang%20jian%20g"}) {
+    auto r = server().get(std::string("/api/facets/speaker?prefix=") + prefix);
+    BOOST_TEST(r.status == 200);
+    auto values = r.json->getArray("values");
+    BOOST_REQUIRE_EQUAL(values->size(), 1u);
+    BOOST_TEST(values->getObject(0)->getValue<std::string>("value") == "Wang Jianguo");
+  }
+  // Scoped to a search, the same rule.
+  auto scoped = server().get("/api/facets/speaker?prefix=wangjian&q=governance");
+  BOOST_TEST(scoped.status == 200);
+  BOOST_REQUIRE_EQUAL(scoped.json->getArray("values")->size(), 1u);
+  BOOST_TEST(scoped.json->getArray("values")->getObject(0)->getValue<std::string>("value") == "Wang Jianguo");
+  BOOST_TEST(server().get("/api/facets/speaker?prefix=jianguo").json->getArray("values")->size() == 0u);
+  BOOST_TEST(server().get("/api/facets/speaker?prefix=wangjianx").json->getArray("values")->size() == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(the_web_page_is_served_at_the_root) {
   auto r = server().get("/");
   BOOST_TEST(r.status == 200);

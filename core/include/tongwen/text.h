@@ -100,6 +100,12 @@ void append_utf8(std::string& out, char32_t c);
 // when at least a fifth of its letters are Han (a Chinese speech quotes English terms often).
 std::string detect_language(std::string_view utf8);
 
+// Toneless lower-case pinyin of the Han characters of a text, one syllable each, separated by
+// spaces, other characters kept (刘洋 -> "liu yang", 王建國 -> "wang jian guo"; ICU's Han-Latin
+// reading of each character alone, so a polyphone gets its default reading). For finding names by
+// their pinyin, never for display. A table generated at build time (core/tools/gen_pinyin.cpp).
+std::string pinyin(std::string_view utf8);
+
 // ---------------------------------------------------------------------------------------------
 
 template <class Visitor>

@@ -163,3 +163,32 @@ BOOST_AUTO_TEST_CASE(detects_language_from_script) {
   BOOST_TEST(detect_language("1234 —— !!!") == "und");
   BOOST_TEST(detect_language("Всеобщая декларация прав человека") == "other");
 }
+
+BOOST_AUTO_TEST_CASE(pinyin_reads_han_characters_toneless_one_syllable_each) {
+  using tongwen::text::pinyin;
+  BOOST_TEST(pinyin("刘洋") == "liu yang");
+  BOOST_TEST(pinyin("劉洋") == "liu yang");  // Traditional characters have their readings too
+  BOOST_TEST(pinyin("王建國") == "wang jian guo");
+  BOOST_TEST(pinyin("黃怡君") == "huang yi jun");
+  BOOST_TEST(pinyin("Liu Yang") == "Liu Yang");  // other characters are kept
+  BOOST_TEST(pinyin("AI治理2023") == "AI zhi li 2023");
+  BOOST_TEST(pinyin("").empty());
+  // The compiled table equals ICU's live Han-Latin transliteration of each character alone.
+  UErrorCode st = U_ZERO_ERROR;
+  std::unique_ptr<icu::Transliterator> tr(
+      icu::Transliterator::createInstance("Han-Latin; Latin-ASCII; Lower", UTRANS_FORWARD, st));
+  BOOST_REQUIRE(U_SUCCESS(st));
+  std::size_t mismatches = 0, read = 0;
+  for (UChar32 c = 0x4E00; c <= 0x9FFF; c += 7) {
+    icu::UnicodeString u(c);
+    tr->transliterate(u);
+    std::string expected, han;
+    u.toUTF8String(expected);
+    tongwen::text::append_utf8(han, static_cast<char32_t>(c));
+    if (pinyin(han) != expected && ++mismatches <= 5)
+      BOOST_TEST(pinyin(han) == expected, "U+" << std::hex << c);
+    read += pinyin(han) != han;
+  }
+  BOOST_TEST(mismatches == 0u);
+  BOOST_TEST(read > 2900u);  // nearly every unified ideograph has a reading
+}
