@@ -6,7 +6,7 @@
 #include "tongwen/converter.h"
 #include "tongwen/errors.h"
 #include "tongwen/index_writer.h"
-#include "tongwen/load_history.h"
+#include "tongwen/load_recorder.h"
 
 namespace tongwen {
 
@@ -43,7 +43,7 @@ UploadResult IndexWriteService::add(const Upload& upload) {
     return out;
   }
   // Recorded in the load history in the upload's own commit.
-  LoadRecorder recorder("upload", "HTTP POST /api/documents " + upload.filename);
+  LoadRecorder recorder("upload", "HTTP POST /api/documents " + upload.filename, keep_loads());
   w.set_observer(&recorder);
   FileOutcome file;
   file.path = "upload/" + upload.filename;
@@ -61,7 +61,7 @@ bool IndexWriteService::remove(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
   IndexWriter w(settings_.index_dir(), std::chrono::seconds(settings_.server.write_wait_seconds));
   w.set_glossary(glossary_);
-  LoadRecorder recorder("delete", "HTTP DELETE /api/documents/" + id);
+  LoadRecorder recorder("delete", "HTTP DELETE /api/documents/" + id, keep_loads());
   w.set_observer(&recorder);
   w.begin_atomic();
   bool removed = w.remove(id);

@@ -24,6 +24,7 @@ class IndexWriteService final : public WriteService {
   bool remove(const std::string& id) override;
 
  private:
+  std::size_t keep_loads() const { return static_cast<std::size_t>(settings_.archive.keep_loads); }
   Settings settings_;
   std::shared_ptr<const Glossary> glossary_;
   std::mutex mu_;  // one writer at a time inside this process
