@@ -60,7 +60,8 @@ exit: 0 undone, 1 no such load, not undoable or a conflict, 2 usage, 3 index una
   UndoPlan plan = plan_undo(w.database(), id);
   if (!quiet || a.has("dry-run")) print_plan(plan);
   if (!plan.conflicts.empty() && !a.has("force"))
-    throw UserError("undo_conflict", "load " + plan.load.id + " is not undone: later loads changed the same "
+    throw UserError("undo_conflict", "load " + plan.load.id +
+                                         " is not undone: later loads changed the same "
                                          "documents: " +
                                          describe_conflicts(plan) +
                                          "; undo those first (newest first), or use --force");
@@ -76,8 +77,8 @@ exit: 0 undone, 1 no such load, not undoable or a conflict, 2 usage, 3 index una
   recorder.finish();
   w.commit();
   if (!quiet)
-    std::cout << "undone in one commit; recorded as load " << recorder.id() << " (tongwen undo " << recorder.id()
-              << " restores load " << plan.load.id << ")\n";
+    std::cout << "undone in one commit; recorded as load " << recorder.id() << " (tongwen undo "
+              << recorder.id() << " restores load " << plan.load.id << ")\n";
   return kOk;
 }
 

@@ -4,6 +4,8 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 
+#include <xapian.h>
+
 #include <cstdio>
 
 #include "tongwen/errors.h"
@@ -90,7 +92,8 @@ void read_changes(const Poco::JSON::Object::Ptr& part, const std::string& field,
     if (auto c = a->getObject(i)) out.push_back({str(c, "id"), str(c, "replaced")});
 }
 
-void read_strings(const Poco::JSON::Object::Ptr& part, const std::string& field, std::vector<std::string>& out) {
+void read_strings(const Poco::JSON::Object::Ptr& part, const std::string& field,
+                  std::vector<std::string>& out) {
   Poco::JSON::Array::Ptr a = part->has(field) ? part->getArray(field) : nullptr;
   if (!a) return;
   for (unsigned i = 0; i < a->size(); ++i)
@@ -145,7 +148,8 @@ Poco::JSON::Object::Ptr load_to_object(const LoadRecord& r, bool detail) {
   return o;
 }
 
-Poco::JSON::Object::Ptr load_part_object(const std::vector<LoadFile>& files, const std::vector<std::string>& added,
+Poco::JSON::Object::Ptr load_part_object(const std::vector<LoadFile>& files,
+                                         const std::vector<std::string>& added,
                                          const std::vector<LoadChange>& updated,
                                          const std::vector<LoadChange>& removed,
                                          const std::vector<std::string>& kept,

@@ -24,20 +24,23 @@ std::set<std::string> touched_ids(const LoadRecord& r) {
 
 UndoPlan plan_undo(const Xapian::Database& db, const std::string& load_id) {
   auto load = read_load(db, load_id);
-  if (!load) throw UserError("not_found", "no load \"" + load_id + "\" in the load history (see tongwen loads)");
+  if (!load)
+    throw UserError("not_found", "no load \"" + load_id + "\" in the load history (see tongwen loads)");
   UndoPlan plan;
   plan.load = std::move(*load);
   const LoadRecord& r = plan.load;
   const std::string what = "load " + r.id + " (" + r.kind + ", " + r.command + ")";
   if (!r.keeps)
-    throw UserError("not_undoable", what +
-                                        " cannot be undone: it was recorded without keeping the versions it "
-                                        "replaced (archive.keep_loads was 0, or an older Tongwen recorded it)");
+    throw UserError("not_undoable",
+                    what +
+                        " cannot be undone: it was recorded without keeping the versions it "
+                        "replaced (archive.keep_loads was 0, or an older Tongwen recorded it)");
   for (const auto& id : r.kept_ids)
     if (db.get_metadata(load_keep_document_key(r.id, id)).empty())
-      throw UserError("not_undoable", what + " cannot be undone: the versions it replaced were pruned (only the "
-                                             "newest archive.keep_loads loads keep them; document \"" +
-                                             id + "\" is gone)");
+      throw UserError("not_undoable", what +
+                                          " cannot be undone: the versions it replaced were pruned (only the "
+                                          "newest archive.keep_loads loads keep them; document \"" +
+                                          id + "\" is gone)");
   for (const auto& key : r.kept_sources)
     if (db.get_metadata(load_keep_metadata_key(r.id, key)).empty())
       throw UserError("not_undoable", what + " cannot be undone: the source records it replaced were pruned");
@@ -83,7 +86,8 @@ void apply_undo(IndexWriter& writer, const UndoPlan& plan) {
   for (const auto& id : plan.restore) {
     std::string kept = db.get_metadata(load_keep_document_key(plan.load.id, id));
     if (kept.empty())
-      throw UserError("not_undoable", "load " + plan.load.id + ": the kept version of \"" + id + "\" is gone");
+      throw UserError("not_undoable",
+                      "load " + plan.load.id + ": the kept version of \"" + id + "\" is gone");
     PreparedDocument p;
     p.id = id;
     try {

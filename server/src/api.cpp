@@ -312,6 +312,22 @@ bool route_read(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::v
     out = json_response(o);
     return true;
   }
+  if (parts.size() == 2 && parts[1] == "loads") {
+    require_get(req);
+    check_params(p, {});
+    Array::Ptr list = new Array;
+    for (const auto& r : ctx.search->loads()) list->add(load_to_object(r, false));
+    out = json_response(list);
+    return true;
+  }
+  if (parts.size() == 3 && parts[1] == "loads") {
+    require_get(req);
+    check_params(p, {});
+    auto r = ctx.search->load(parts[2]);
+    if (!r) throw UserError("not_found", "no load \"" + parts[2] + "\" in the load history");
+    out = json_response(load_to_object(*r, true));
+    return true;
+  }
   if (parts.size() == 3 && parts[1] == "documents" &&
       (req.getMethod() == "GET" || req.getMethod() == "HEAD")) {
     check_params(p, {});

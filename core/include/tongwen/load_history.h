@@ -28,14 +28,16 @@
 
 #include <Poco/JSON/Object.h>
 
-#include <xapian.h>
-
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "tongwen/metadata_keys.h"
+
+namespace Xapian {
+class Database;  // the readers take an open index; the server's facade need not see Xapian
+}
 
 namespace tongwen {
 
@@ -72,7 +74,8 @@ struct LoadRecord {
 // "updated_ids", "removed_ids".
 Poco::JSON::Object::Ptr load_to_object(const LoadRecord& r, bool detail);
 // One part's stored JSON (the recorder writes it, read_load reads it).
-Poco::JSON::Object::Ptr load_part_object(const std::vector<LoadFile>& files, const std::vector<std::string>& added,
+Poco::JSON::Object::Ptr load_part_object(const std::vector<LoadFile>& files,
+                                         const std::vector<std::string>& added,
                                          const std::vector<LoadChange>& updated,
                                          const std::vector<LoadChange>& removed,
                                          const std::vector<std::string>& kept,

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tongwen/config.h"
+#include "tongwen/load_history.h"
 #include "tongwen/model.h"
 
 namespace tongwen {
@@ -109,6 +110,10 @@ class SearchService {
   // The names of each speaker's entity, in order (an empty map for a name the table lacks).
   std::vector<EntityNames> speaker_names(const Document& doc);
   IndexStats stats();
+  // The load history (core tongwen/load_history.h): every load's header, oldest first; one load
+  // with its detail, or nothing for an unknown id.
+  std::vector<LoadRecord> loads();
+  std::optional<LoadRecord> load(const std::string& id);
   // Looks for new commits now (the service also does so every server.reopen_seconds).
   void refresh();
 
