@@ -5,7 +5,6 @@
 #include "tongwen/errors.h"
 #include "tongwen/glossary.h"
 #include "tongwen/index_writer.h"
-#include "tongwen/load_recorder.h"
 #include "tongwen/load_undo.h"
 
 namespace tongwen::cli {
@@ -59,26 +58,17 @@ exit: 0 undone, 1 no such load, not undoable or a conflict, 2 usage, 3 index una
   IndexWriter w(s.index_dir(), std::chrono::seconds(s.server.write_wait_seconds));
   UndoPlan plan = plan_undo(w.database(), id);
   if (!quiet || a.has("dry-run")) print_plan(plan);
-  if (!plan.conflicts.empty() && !a.has("force"))
-    throw UserError("undo_conflict", "load " + plan.load.id +
-                                         " is not undone: later loads changed the same "
-                                         "documents: " +
-                                         describe_conflicts(plan) +
-                                         "; undo those first (newest first), or use --force");
+  check_conflicts(plan, a.has("force"));
   if (a.has("dry-run")) {
     std::cout << "dry run: nothing changed\n";
     return kOk;
   }
   w.set_glossary(Glossary::configured(s));
-  LoadRecorder recorder("undo", command_line("undo", argv), static_cast<std::size_t>(s.archive.keep_loads));
-  recorder.set_undoes(plan.load.id);
-  w.set_observer(&recorder);
-  apply_undo(w, plan);
-  recorder.finish();
-  w.commit();
+  std::string undo_id = run_undo(w, plan, a.has("force"), command_line("undo", argv),
+                                 static_cast<std::size_t>(s.archive.keep_loads));
   if (!quiet)
-    std::cout << "undone in one commit; recorded as load " << recorder.id() << " (tongwen undo "
-              << recorder.id() << " restores load " << plan.load.id << ")\n";
+    std::cout << "undone in one commit; recorded as load " << undo_id << " (tongwen undo " << undo_id
+              << " restores load " << plan.load.id << ")\n";
   return kOk;
 }
 

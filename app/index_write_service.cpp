@@ -7,6 +7,7 @@
 #include "tongwen/errors.h"
 #include "tongwen/index_writer.h"
 #include "tongwen/load_recorder.h"
+#include "tongwen/load_undo.h"
 
 namespace tongwen {
 
@@ -68,6 +69,21 @@ bool IndexWriteService::remove(const std::string& id) {
   recorder.finish();
   if (removed) w.commit();
   return removed;
+}
+
+UndoOutcome IndexWriteService::undo(const std::string& load_id, bool force) {
+  std::lock_guard<std::mutex> lock(mu_);
+  IndexWriter w(settings_.index_dir(), std::chrono::seconds(settings_.server.write_wait_seconds));
+  w.set_glossary(glossary_);
+  UndoPlan plan = plan_undo(w.database(), load_id);
+  UndoOutcome out;
+  out.undone = plan.load.id;
+  out.removed = plan.remove.size();
+  out.restored = plan.restore.size();
+  out.load =
+      run_undo(w, plan, force, "HTTP POST /api/loads/" + plan.load.id + "/undo" + (force ? "?force=1" : ""),
+               keep_loads());
+  return out;
 }
 
 }  // namespace tongwen

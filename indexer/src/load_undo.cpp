@@ -7,6 +7,7 @@
 #include "tongwen/errors.h"
 #include "tongwen/index_reader.h"
 #include "tongwen/index_writer.h"
+#include "tongwen/load_recorder.h"
 #include "tongwen/schema.h"
 
 namespace tongwen {
@@ -80,6 +81,16 @@ std::string describe_conflicts(const UndoPlan& plan) {
   return out;
 }
 
+void check_conflicts(const UndoPlan& plan, bool force) {
+  if (plan.conflicts.empty() || force) return;
+  throw UserError("undo_conflict",
+                  "load " + plan.load.id + " is not undone: later loads changed the same documents: " +
+                      describe_conflicts(plan) + "; undo those first (newest first), or use --force");
+}
+
+namespace {
+
+// The plan's changes, inside one atomic unit (IndexWriter::begin_atomic): the caller commits once.
 void apply_undo(IndexWriter& writer, const UndoPlan& plan) {
   writer.begin_atomic();
   Xapian::WritableDatabase& db = writer.database();
@@ -104,6 +115,26 @@ void apply_undo(IndexWriter& writer, const UndoPlan& plan) {
     std::string kept = db.get_metadata(load_keep_metadata_key(plan.load.id, key));
     writer.set_metadata(key, kept.empty() ? kept : kept.substr(1));  // "=" + the value before
   }
+}
+
+}  // namespace
+
+std::string run_undo(IndexWriter& writer, const UndoPlan& plan, bool force, const std::string& command,
+                     std::size_t keep_loads) {
+  check_conflicts(plan, force);
+  LoadRecorder recorder("undo", command, keep_loads);
+  recorder.set_undoes(plan.load.id);
+  writer.set_observer(&recorder);
+  try {
+    apply_undo(writer, plan);
+    recorder.finish();
+    writer.commit();
+  } catch (...) {
+    writer.set_observer(nullptr);
+    throw;
+  }
+  writer.set_observer(nullptr);
+  return recorder.id();
 }
 
 }  // namespace tongwen

@@ -365,6 +365,23 @@ void discard_body(Poco::Net::HTTPServerRequest& req, std::uint64_t cap) {
 
 bool route_write(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const std::vector<std::string>& parts,
                  const Params& p, ApiResponse& out) {
+  if (parts.size() == 4 && parts[0] == "api" && parts[1] == "loads" && parts[3] == "undo") {
+    if (req.getMethod() != "POST")
+      throw UserError("method_not_allowed", req.getMethod() + " is not allowed here; use POST to undo");
+    authorize(ctx, req);
+    check_params(p, {"force"});
+    std::string force = param(p, "force", "0");
+    if (force != "0" && force != "1")
+      throw UserError("bad_parameter", "force must be 0 or 1, got \"" + force + "\"");
+    UndoOutcome r = ctx.writer->undo(parts[2], force == "1");
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("undone", r.undone);
+    o->set("load", r.load);
+    o->set("removed", r.removed);
+    o->set("restored", r.restored);
+    out = json_response(o);
+    return true;
+  }
   if (parts.size() < 2 || parts.size() > 3 || parts[0] != "api" || parts[1] != "documents") return false;
   const std::string& method = req.getMethod();
   if (parts.size() == 2 && method == "POST") {

@@ -56,6 +56,14 @@ std::string stored_data(const std::string& data, const std::string& id) {
   return db.get_document(*db.postlist_begin(term)).get_data();
 }
 
+// dir/in/a.jsonl (doc-a) loaded into dir/data as load 1; returns the data folder.
+std::string load_one(const TempDir& dir) {
+  const std::string data = dir / "data";
+  dir.write("in/a.jsonl", record("doc-a", "First text about open science."));
+  BOOST_TEST_REQUIRE(run_tongwen({"ingest", "--data", data, "--quiet", dir / "in"}).exit_code == 0);
+  return data;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(every_ingest_and_delete_is_recorded_with_what_it_changed) {
@@ -168,9 +176,7 @@ BOOST_AUTO_TEST_CASE(a_load_killed_half_way_is_recorded_exactly_as_far_as_it_com
 
 BOOST_AUTO_TEST_CASE(http_uploads_and_deletes_are_recorded_in_their_own_commit) {
   TempDir dir;
-  const std::string data = dir / "data";
-  dir.write("in/a.jsonl", record("doc-a", "First text about open science."));
-  BOOST_TEST_REQUIRE(run_tongwen({"ingest", "--data", data, "--quiet", dir / "in"}).exit_code == 0);
+  const std::string data = load_one(dir);
   {
     const std::string token = "a-token-for-the-test";
     test::Serve serve(data, {"server.token=" + token});
@@ -194,9 +200,7 @@ BOOST_AUTO_TEST_CASE(http_uploads_and_deletes_are_recorded_in_their_own_commit) 
 
 BOOST_AUTO_TEST_CASE(get_api_loads_answers_what_tongwen_loads_json_prints) {
   TempDir dir;
-  const std::string data = dir / "data";
-  dir.write("in/a.jsonl", record("doc-a", "First text about open science."));
-  BOOST_TEST_REQUIRE(run_tongwen({"ingest", "--data", data, "--quiet", dir / "in"}).exit_code == 0);
+  const std::string data = load_one(dir);
   dir.write("in/a.jsonl", record("doc-a", "First text, revised."));
   BOOST_TEST_REQUIRE(run_tongwen({"ingest", "--data", data, "--quiet", dir / "in"}).exit_code == 0);
   BOOST_TEST_REQUIRE(run_tongwen({"undo", "2", "--data", data, "--quiet"}).exit_code == 0);
@@ -227,4 +231,34 @@ BOOST_AUTO_TEST_CASE(get_api_loads_answers_what_tongwen_loads_json_prints) {
   BOOST_TEST(test::error_code(missing) == "not_found");
   BOOST_TEST(test::error_code(serve.get("/api/loads/abc")) == "not_found");
   BOOST_TEST(serve.request("POST", "/api/loads").status == 405);
+}
+
+BOOST_AUTO_TEST_CASE(post_api_loads_id_undo_undoes_with_the_token_and_refuses_a_conflict) {
+  TempDir dir;
+  const std::string data = load_one(dir);
+  const std::string token = "a-token-for-the-undo";
+  test::Serve serve(data, {"server.token=" + token});
+  BOOST_TEST(serve.request("POST", "/api/loads/1/undo").status == 401);
+  BOOST_TEST(serve.request("GET", "/api/loads/1/undo").status == 405);
+  BOOST_TEST(test::error_code(serve.request("POST", "/api/loads/99/undo", "", token)) == "not_found");
+
+  auto r = serve.request("POST", "/api/loads/1/undo", "", token);
+  BOOST_TEST_REQUIRE(r.status == 200, r.body);
+  auto o = parsed(r.body).extract<Poco::JSON::Object::Ptr>();
+  BOOST_TEST(o->getValue<std::string>("undone") == "1");
+  BOOST_TEST(o->getValue<std::string>("load") == "2");
+  BOOST_TEST(o->getValue<std::size_t>("removed") == 1u);
+  BOOST_TEST(serve.wait_for_hits("science", 0) >= 0);
+  // Load 2 (the undo) changed doc-a after load 1: undoing load 1 again is a conflict.
+  r = serve.request("POST", "/api/loads/1/undo", "", token);
+  BOOST_TEST(r.status == 409);
+  BOOST_TEST(test::error_code(r) == "undo_conflict");
+  BOOST_TEST(r.body.find("load 2 (doc-a)") != std::string::npos, r.body);
+  // Undo of the undo brings the document back.
+  r = serve.request("POST", "/api/loads/2/undo", "", token);
+  BOOST_TEST_REQUIRE(r.status == 200, r.body);
+  BOOST_TEST(serve.wait_for_hits("science", 1) >= 0);
+  auto show = serve.get("/api/loads/3");
+  BOOST_TEST(show.body.find("\"kind\":\"undo\"") != std::string::npos, show.body);
+  BOOST_TEST(show.body.find("HTTP POST /api/loads/2/undo") != std::string::npos, show.body);
 }

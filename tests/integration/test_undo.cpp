@@ -133,7 +133,8 @@ BOOST_AUTO_TEST_CASE(undoing_the_second_folder_leaves_what_the_first_alone_gives
 
 BOOST_AUTO_TEST_CASE(an_undone_update_brings_back_the_old_version_byte_for_byte_and_undo_of_undo_the_new) {
   TempDir dir;
-  const std::string data = load_two(dir, "First text about open science and 开放科学.", "Second text about patents.");
+  const std::string data =
+      load_two(dir, "First text about open science and 开放科学.", "Second text about patents.");
   const Snapshot before = snapshot(data);
 
   dir.write("in/a.jsonl", record("doc-a", "First text, revised, about open data and 开放数据."));
@@ -194,8 +195,8 @@ BOOST_AUTO_TEST_CASE(dry_run_prints_the_plan_and_changes_nothing) {
 
   std::string out = out_of({"undo", "2", "--dry-run", "--data", data});
   BOOST_TEST(out.find("remove   1 document(s) the load added\n    doc-b\n") != std::string::npos, out);
-  BOOST_TEST(out.find("restore  1 document(s) as they were before the load\n    doc-a\n") != std::string::npos,
-             out);
+  BOOST_TEST(
+      out.find("restore  1 document(s) as they were before the load\n    doc-a\n") != std::string::npos, out);
   BOOST_TEST(out.find("dry run: nothing changed") != std::string::npos, out);
   BOOST_TEST(revision(data) == rev);
   BOOST_TEST((snapshot(data) == s));
@@ -253,8 +254,8 @@ BOOST_AUTO_TEST_CASE(an_undo_killed_at_any_moment_leaves_the_archive_before_or_a
     std::string id = last_load_id(data);
     Poco::Pipe out_pipe, err_pipe;
     Poco::Process::Args args{"undo", id, "--quiet", "--data", data};
-    auto h =
-        Poco::Process::launch(test::tongwen_binary(), args, test::source_dir(), nullptr, &out_pipe, &err_pipe);
+    auto h = Poco::Process::launch(test::tongwen_binary(), args, test::source_dir(), nullptr, &out_pipe,
+                                   &err_pipe);
     std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 1500)(rng)));
     try {
       Poco::Process::kill(h);

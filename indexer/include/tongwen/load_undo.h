@@ -40,9 +40,14 @@ UndoPlan plan_undo(const Xapian::Database& db, const std::string& load_id);
 // "load 5 (doc-a, doc-b), load 7 (doc-c)": the conflicts for a message.
 std::string describe_conflicts(const UndoPlan& plan);
 
-// Applies a plan through `writer` (whose observer should be the undo's LoadRecorder), inside one
-// atomic unit (IndexWriter::begin_atomic): the caller commits once. Reads the kept versions from
-// the writer's database.
-void apply_undo(IndexWriter& writer, const UndoPlan& plan);
+// Throws UserError("undo_conflict") naming the later loads and ids, unless the plan has no
+// conflicts or `force`.
+void check_conflicts(const UndoPlan& plan, bool force);
+
+// Undoes the plan's load through `writer` in one commit, recorded as a load of kind undo
+// (`command`: its command line or HTTP client; keep_loads: archive.keep_loads). Checks conflicts
+// first (check_conflicts). Returns the undo's own load id.
+std::string run_undo(IndexWriter& writer, const UndoPlan& plan, bool force, const std::string& command,
+                     std::size_t keep_loads);
 
 }  // namespace tongwen
