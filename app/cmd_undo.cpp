@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "tongwen/errors.h"
 #include "tongwen/glossary.h"
+#include "tongwen/index_reader.h"
 #include "tongwen/index_writer.h"
 #include "tongwen/load_undo.h"
 
@@ -54,15 +55,17 @@ exit: 0 undone, 1 no such load, not undoable or a conflict, 2 usage, 3 index una
   const std::string& id = a.positional[0];
   Settings s = settings(g);
   bool quiet = a.has("quiet");
-  // The plan is read from the writer's database: nothing can change between the plan and the undo.
-  IndexWriter w(s.index_dir(), std::chrono::seconds(s.server.write_wait_seconds));
-  UndoPlan plan = plan_undo(w.database(), id);
-  if (!quiet || a.has("dry-run")) print_plan(plan);
-  check_conflicts(plan, a.has("force"));
-  if (a.has("dry-run")) {
+  if (a.has("dry-run")) {  // read-only: a dry run does not wait for a bulk load's write lock
+    UndoPlan plan = plan_undo(stored::open(s.index_dir()), id);
+    print_plan(plan);
+    check_conflicts(plan, a.has("force"));
     std::cout << "dry run: nothing changed\n";
     return kOk;
   }
+  // The plan is read from the writer's database: nothing can change between the plan and the undo.
+  IndexWriter w(s.index_dir(), std::chrono::seconds(s.server.write_wait_seconds));
+  UndoPlan plan = plan_undo(w.database(), id);
+  if (!quiet) print_plan(plan);
   w.set_glossary(Glossary::configured(s));
   std::string undo_id = run_undo(w, plan, a.has("force"), command_line("undo", argv),
                                  static_cast<std::size_t>(s.archive.keep_loads));

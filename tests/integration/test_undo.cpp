@@ -193,7 +193,14 @@ BOOST_AUTO_TEST_CASE(dry_run_prints_the_plan_and_changes_nothing) {
   const std::string rev = revision(data);
   const Snapshot s = snapshot(data);
 
+  // The index held by another writer (a bulk load): the dry run reads, the undo itself waits for
+  // the lock (server.write_wait_seconds) and then gives up with `locked`.
+  Xapian::WritableDatabase writer(data + "/index", Xapian::DB_OPEN);
   std::string out = out_of({"undo", "2", "--dry-run", "--data", data});
+  auto locked = run_tongwen({"undo", "2", "--set", "server.write_wait_seconds=0", "--data", data});
+  BOOST_TEST(locked.exit_code == 3);
+  BOOST_TEST(locked.err.find("locked by another writer") != std::string::npos, locked.err);
+  writer.close();
   BOOST_TEST(out.find("remove   1 document(s) the load added\n    doc-b\n") != std::string::npos, out);
   BOOST_TEST(
       out.find("restore  1 document(s) as they were before the load\n    doc-a\n") != std::string::npos, out);
