@@ -56,6 +56,7 @@ int cmd_check(const Global& g, const std::vector<std::string>& argv);
 int cmd_backup(const Global& g, const std::vector<std::string>& argv);
 int cmd_restore(const Global& g, const std::vector<std::string>& argv);
 int cmd_loads(const Global& g, const std::vector<std::string>& argv);
+int cmd_undo(const Global& g, const std::vector<std::string>& argv);
 int cmd_authorities(const Global& g, const std::vector<std::string>& argv);
 // "tongwen COMMAND ARG..." as the load history records it.
 std::string command_line(const std::string& command, const std::vector<std::string>& argv);

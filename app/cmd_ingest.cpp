@@ -9,7 +9,7 @@
 #include "tongwen/index_writer.h"
 #include "tongwen/ingest.h"
 #include "tongwen/json.h"
-#include "tongwen/load_history.h"
+#include "tongwen/load_recorder.h"
 #include "tongwen/report.h"
 
 namespace tongwen::cli {
@@ -70,7 +70,8 @@ exit: 0 all files loaded or unchanged, 1 some files failed, 2 usage, 3 index una
   std::unique_ptr<ReportWriter> report;
   if (a.has("report")) report = std::make_unique<ReportWriter>(a.get("report"), s.ingest.report_format);
   Progress progress(!a.has("quiet"));
-  LoadRecorder recorder("ingest", command_line("ingest", argv));
+  LoadRecorder recorder("ingest", command_line("ingest", argv),
+                        static_cast<std::size_t>(s.archive.keep_loads));
   opt.recorder = &recorder;
   std::vector<std::string> loaded_jsonl;  // candidates for exported alignments
   IngestSummary sum = ingest(
@@ -122,7 +123,8 @@ int cmd_delete(const Global& g, const std::vector<std::string>& argv) {
   Settings s = settings(g);
   IndexWriter w(s.index_dir(), std::chrono::seconds(s.server.write_wait_seconds));
   w.set_glossary(Glossary::configured(s));
-  LoadRecorder recorder("delete", command_line("delete", argv));
+  LoadRecorder recorder("delete", command_line("delete", argv),
+                        static_cast<std::size_t>(s.archive.keep_loads));
   w.set_observer(&recorder);
   int missing = 0;
   for (const auto& id : a.positional) {

@@ -6,7 +6,8 @@
 #include "tongwen/converter.h"
 #include "tongwen/errors.h"
 #include "tongwen/index_writer.h"
-#include "tongwen/load_history.h"
+#include "tongwen/load_recorder.h"
+#include "tongwen/load_undo.h"
 
 namespace tongwen {
 
@@ -43,7 +44,7 @@ UploadResult IndexWriteService::add(const Upload& upload) {
     return out;
   }
   // Recorded in the load history in the upload's own commit.
-  LoadRecorder recorder("upload", "HTTP POST /api/documents " + upload.filename);
+  LoadRecorder recorder("upload", "HTTP POST /api/documents " + upload.filename, keep_loads());
   w.set_observer(&recorder);
   FileOutcome file;
   file.path = "upload/" + upload.filename;
@@ -61,13 +62,28 @@ bool IndexWriteService::remove(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
   IndexWriter w(settings_.index_dir(), std::chrono::seconds(settings_.server.write_wait_seconds));
   w.set_glossary(glossary_);
-  LoadRecorder recorder("delete", "HTTP DELETE /api/documents/" + id);
+  LoadRecorder recorder("delete", "HTTP DELETE /api/documents/" + id, keep_loads());
   w.set_observer(&recorder);
   w.begin_atomic();
   bool removed = w.remove(id);
   recorder.finish();
   if (removed) w.commit();
   return removed;
+}
+
+UndoOutcome IndexWriteService::undo(const std::string& load_id, bool force) {
+  std::lock_guard<std::mutex> lock(mu_);
+  IndexWriter w(settings_.index_dir(), std::chrono::seconds(settings_.server.write_wait_seconds));
+  w.set_glossary(glossary_);
+  UndoPlan plan = plan_undo(w.database(), load_id);
+  UndoOutcome out;
+  out.undone = plan.load.id;
+  out.removed = plan.remove.size();
+  out.restored = plan.restore.size();
+  out.load =
+      run_undo(w, plan, force, "HTTP POST /api/loads/" + plan.load.id + "/undo" + (force ? "?force=1" : ""),
+               keep_loads());
+  return out;
 }
 
 }  // namespace tongwen

@@ -22,8 +22,10 @@ class IndexWriteService final : public WriteService {
   // stored exactly so already: nothing is written).
   UploadResult add(const Upload& upload) override;
   bool remove(const std::string& id) override;
+  UndoOutcome undo(const std::string& load_id, bool force) override;
 
  private:
+  std::size_t keep_loads() const { return static_cast<std::size_t>(settings_.archive.keep_loads); }
   Settings settings_;
   std::shared_ptr<const Glossary> glossary_;
   std::mutex mu_;  // one writer at a time inside this process

@@ -95,6 +95,7 @@ commands:
   backup DIR          write a consistent copy of the archive, while it is served and loaded
   restore DIR         put a backup back into the data folder
   loads [show ID]     the load history: every ingest and delete, what each changed
+  undo LOAD_ID        undo one load: remove what it added, bring back what it replaced
   authorities [FIELD] speakers, topics, events as entities with their names in both languages
 
 global options (before or after the command):
@@ -162,6 +163,7 @@ int main(int argc, char** argv) {
     if (command == "backup") return cmd_backup(g, rest);
     if (command == "restore") return cmd_restore(g, rest);
     if (command == "loads") return cmd_loads(g, rest);
+    if (command == "undo") return cmd_undo(g, rest);
     if (command == "authorities") return cmd_authorities(g, rest);
     throw UsageError("unknown command \"" + command + "\" (see tongwen --help)");
   } catch (const UsageError& e) {

@@ -191,6 +191,11 @@ const std::vector<Key>& keys() {
          return {};
        },
        [](const Settings& s) { return s.ingest.report_format; }},
+      {"archive.keep_loads", nullptr,
+       "loads whose replaced and removed document versions are kept for tongwen undo (the newest N; 0: "
+       "none, no load can be undone)",
+       int_field([](Settings& s) -> int& { return s.archive.keep_loads; }, 0, 100000),
+       [](const Settings& s) { return str(s.archive.keep_loads); }},
       {"convert.max_file_mb", nullptr,
        "larger input files are refused (a JSON Lines file streams: the limit bounds each line)",
        u64_field([](Settings& s) -> std::uint64_t& { return s.convert.max_file_mb; }, 1, 1 << 20),

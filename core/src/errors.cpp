@@ -54,6 +54,10 @@ const std::vector<ErrorCode>& error_codes() {
       // Archivist's commands (backup, restore, undo).
       {"not_empty", U, 409, 1, "the target folder is not empty (backup, restore without --force)"},
       {"not_backup", U, 422, 1, "the folder is not a complete tongwen backup"},
+      {"undo_conflict", U, 409, 1,
+       "later loads changed documents of the load to undo (the message names them); --force undoes anyway"},
+      {"not_undoable", U, 409, 1,
+       "the load's replaced versions are not kept (older than the newest archive.keep_loads loads)"},
       // The environment.
       {"locked", E, 503, 3, "the index is locked by another writer"},
       {"index_busy", E, 503, 3, "the index is busy with a bulk load; retry after Retry-After"},

@@ -7,6 +7,7 @@
 #include "tongwen/align.h"
 #include "tongwen/commit_gate.h"
 #include "tongwen/errors.h"
+#include "tongwen/metadata_keys.h"
 #include "tongwen/schema.h"
 #include "tongwen/text.h"
 
@@ -184,6 +185,8 @@ std::vector<std::string> IndexWriter::group_members(const std::string& group) {
 }
 
 void IndexWriter::set_metadata(const std::string& key, const std::string& value) {
+  if (observer_ && key.compare(0, metadata::kSourceRecord.size(), metadata::kSourceRecord) == 0)
+    observer_->on_source_record(key, db_.get_metadata(key));
   db_.set_metadata(key, value);
 }
 

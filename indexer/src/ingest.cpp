@@ -28,7 +28,7 @@
 #include "tongwen/errors.h"
 #include "tongwen/glossary.h"
 #include "tongwen/index_writer.h"
-#include "tongwen/load_history.h"
+#include "tongwen/load_recorder.h"
 #include "tongwen/manifest.h"
 #include "tongwen/util.h"
 

@@ -338,6 +338,21 @@ ApiResponse handle_document(ApiContext& ctx, Poco::Net::HTTPServerRequest&, cons
   return json_response(dj);
 }
 
+ApiResponse handle_loads(ApiContext& ctx, Poco::Net::HTTPServerRequest&, const PathArgs&, const Params& p) {
+  check_params(p, {});
+  Array::Ptr list = new Array;
+  for (const auto& r : ctx.search->loads()) list->add(load_to_object(r, false));
+  return json_response(list);
+}
+
+ApiResponse handle_load(ApiContext& ctx, Poco::Net::HTTPServerRequest&, const PathArgs& args,
+                        const Params& p) {
+  check_params(p, {});
+  auto r = ctx.search->load(args[0]);
+  if (!r) throw UserError("not_found", "no load \"" + args[0] + "\" in the load history");
+  return json_response(load_to_object(*r, true));
+}
+
 const std::vector<Route>& routes() {
   static const std::vector<Route> table{
       {"GET", "/healthz", false, handle_healthz},
@@ -350,6 +365,9 @@ const std::vector<Route>& routes() {
       {"GET", "/api/concordance", false, handle_concordance},
       {"GET", "/api/export/tmx", false, handle_export_tmx},
       {"POST", "/api/align", false, handle_align},
+      {"GET", "/api/loads", false, handle_loads},
+      {"GET", "/api/loads/{id}", false, handle_load},
+      {"POST", "/api/loads/{id}/undo", true, handle_undo},
   };
   return table;
 }

@@ -101,9 +101,12 @@ ApiResponse handle_healthz(ApiContext&, Poco::Net::HTTPServerRequest&, const Pat
 ApiResponse handle_search(ApiContext&, Poco::Net::HTTPServerRequest&, const PathArgs&, const Params&);
 ApiResponse handle_facets(ApiContext&, Poco::Net::HTTPServerRequest&, const PathArgs&, const Params&);
 ApiResponse handle_document(ApiContext&, Poco::Net::HTTPServerRequest&, const PathArgs&, const Params&);
+ApiResponse handle_loads(ApiContext&, Poco::Net::HTTPServerRequest&, const PathArgs&, const Params&);
+ApiResponse handle_load(ApiContext&, Poco::Net::HTTPServerRequest&, const PathArgs&, const Params&);
 // api_write.cpp: uploads and deletes.
 ApiResponse handle_upload(ApiContext&, Poco::Net::HTTPServerRequest&, const PathArgs&, const Params&);
 ApiResponse handle_delete(ApiContext&, Poco::Net::HTTPServerRequest&, const PathArgs&, const Params&);
+ApiResponse handle_undo(ApiContext&, Poco::Net::HTTPServerRequest&, const PathArgs&, const Params&);
 // api_bilingual.cpp: the translator's endpoints.
 ApiResponse handle_parallel(ApiContext&, Poco::Net::HTTPServerRequest&, const PathArgs&, const Params&);
 ApiResponse handle_concordance(ApiContext&, Poco::Net::HTTPServerRequest&, const PathArgs&, const Params&);

@@ -389,4 +389,19 @@ ApiResponse handle_delete(ApiContext& ctx, Poco::Net::HTTPServerRequest&, const 
   return json_response(o);
 }
 
+ApiResponse handle_undo(ApiContext& ctx, Poco::Net::HTTPServerRequest&, const PathArgs& args,
+                        const Params& p) {
+  check_params(p, {"force"});
+  std::string force = param(p, "force", "0");
+  if (force != "0" && force != "1")
+    throw UserError("bad_parameter", "force must be 0 or 1, got \"" + force + "\"");
+  UndoOutcome r = ctx.writer->undo(args[0], force == "1");
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("undone", r.undone);
+  o->set("load", r.load);
+  o->set("removed", r.removed);
+  o->set("restored", r.restored);
+  return json_response(o);
+}
+
 }  // namespace tongwen

@@ -432,6 +432,14 @@ std::vector<FacetCount> SearchService::facet_values(const std::string& field, co
   });
 }
 
+std::vector<LoadRecord> SearchService::loads() {
+  return impl_->with_handle([&](Handle& h) { return read_loads(h.db); });
+}
+
+std::optional<LoadRecord> SearchService::load(const std::string& id) {
+  return impl_->with_handle([&](Handle& h) { return read_load(h.db, id); });
+}
+
 IndexStats SearchService::stats() {
   return impl_->with_handle([&](Handle& h) {
     IndexStats st;

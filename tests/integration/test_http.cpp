@@ -170,6 +170,9 @@ BOOST_AUTO_TEST_CASE(bad_input_gets_a_json_error_never_a_dropped_connection) {
       {"/api/search?q=%FF%FE", 400, "bad_parameter"},
       {"/api/facets/colour", 400, "bad_parameter"},
       {"/api/documents/no-such-id", 404, "not_found"},
+      {"/api/loads/999999", 404, "not_found"},
+      {"/api/loads/not-a-load", 404, "not_found"},
+      {"/api/loads?colour=red", 400, "bad_parameter"},
       {"/api/nothing", 404, "not_found"},
       {"/nothing/at/all", 404, "not_found"},
   };

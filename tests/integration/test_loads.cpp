@@ -5,6 +5,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
 #include <Poco/Pipe.h>
 #include <Poco/Process.h>
 
@@ -12,6 +13,7 @@
 
 #include <chrono>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "fixtures.h"
@@ -52,6 +54,14 @@ std::string stored_data(const std::string& data, const std::string& id) {
   Xapian::Database db(data + "/index");
   std::string term = std::string(schema::PREFIX_ID) + id;
   return db.get_document(*db.postlist_begin(term)).get_data();
+}
+
+// dir/in/a.jsonl (doc-a) loaded into dir/data as load 1; returns the data folder.
+std::string load_one(const TempDir& dir) {
+  const std::string data = dir / "data";
+  dir.write("in/a.jsonl", record("doc-a", "First text about open science."));
+  BOOST_TEST_REQUIRE(run_tongwen({"ingest", "--data", data, "--quiet", dir / "in"}).exit_code == 0);
+  return data;
 }
 
 }  // namespace
@@ -166,9 +176,7 @@ BOOST_AUTO_TEST_CASE(a_load_killed_half_way_is_recorded_exactly_as_far_as_it_com
 
 BOOST_AUTO_TEST_CASE(http_uploads_and_deletes_are_recorded_in_their_own_commit) {
   TempDir dir;
-  const std::string data = dir / "data";
-  dir.write("in/a.jsonl", record("doc-a", "First text about open science."));
-  BOOST_TEST_REQUIRE(run_tongwen({"ingest", "--data", data, "--quiet", dir / "in"}).exit_code == 0);
+  const std::string data = load_one(dir);
   {
     const std::string token = "a-token-for-the-test";
     test::Serve serve(data, {"server.token=" + token});
@@ -188,4 +196,69 @@ BOOST_AUTO_TEST_CASE(http_uploads_and_deletes_are_recorded_in_their_own_commit) 
   auto removed = del->getArray("removed_ids");
   BOOST_TEST_REQUIRE(removed->size() == 1u);
   BOOST_TEST(removed->getObject(0)->getValue<std::string>("id") == "doc-a");
+}
+
+BOOST_AUTO_TEST_CASE(get_api_loads_answers_what_tongwen_loads_json_prints) {
+  TempDir dir;
+  const std::string data = load_one(dir);
+  dir.write("in/a.jsonl", record("doc-a", "First text, revised."));
+  BOOST_TEST_REQUIRE(run_tongwen({"ingest", "--data", data, "--quiet", dir / "in"}).exit_code == 0);
+  BOOST_TEST_REQUIRE(run_tongwen({"undo", "2", "--data", data, "--quiet"}).exit_code == 0);
+  // Both sides parsed and written again the same way (sorted keys), so that only content counts.
+  auto canonical = [](const std::string& text) {
+    std::ostringstream out;
+    Poco::JSON::Stringifier::stringify(parsed(text), out);
+    return out.str();
+  };
+  auto cli_list = run_tongwen({"loads", "--data", data, "--json"});
+  auto cli_show = run_tongwen({"loads", "show", "3", "--data", data, "--json"});
+  BOOST_TEST_REQUIRE(cli_list.exit_code == 0, cli_list.err);
+  BOOST_TEST_REQUIRE(cli_show.exit_code == 0, cli_show.err);
+
+  test::Serve serve(data, {});  // reads need no token
+  auto list = serve.get("/api/loads");
+  BOOST_TEST_REQUIRE(list.status == 200, list.body);
+  BOOST_TEST(canonical(list.body) == canonical(cli_list.out));
+  BOOST_TEST(parsed(list.body).extract<Poco::JSON::Array::Ptr>()->size() == 3u);
+  auto one = serve.get("/api/loads/3");
+  BOOST_TEST_REQUIRE(one.status == 200, one.body);
+  BOOST_TEST(canonical(one.body) == canonical(cli_show.out));
+  BOOST_TEST(one.body.find("\"undoes\":\"2\"") != std::string::npos, one.body);
+  BOOST_TEST(serve.get("/api/loads/000003").body == one.body);
+
+  auto missing = serve.get("/api/loads/9");
+  BOOST_TEST(missing.status == 404);
+  BOOST_TEST(test::error_code(missing) == "not_found");
+  BOOST_TEST(test::error_code(serve.get("/api/loads/abc")) == "not_found");
+  BOOST_TEST(serve.request("POST", "/api/loads").status == 405);
+}
+
+BOOST_AUTO_TEST_CASE(post_api_loads_id_undo_undoes_with_the_token_and_refuses_a_conflict) {
+  TempDir dir;
+  const std::string data = load_one(dir);
+  const std::string token = "a-token-for-the-undo";
+  test::Serve serve(data, {"server.token=" + token});
+  BOOST_TEST(serve.request("POST", "/api/loads/1/undo").status == 401);
+  BOOST_TEST(serve.request("GET", "/api/loads/1/undo").status == 405);
+  BOOST_TEST(test::error_code(serve.request("POST", "/api/loads/99/undo", "", token)) == "not_found");
+
+  auto r = serve.request("POST", "/api/loads/1/undo", "", token);
+  BOOST_TEST_REQUIRE(r.status == 200, r.body);
+  auto o = parsed(r.body).extract<Poco::JSON::Object::Ptr>();
+  BOOST_TEST(o->getValue<std::string>("undone") == "1");
+  BOOST_TEST(o->getValue<std::string>("load") == "2");
+  BOOST_TEST(o->getValue<std::size_t>("removed") == 1u);
+  BOOST_TEST(serve.wait_for_hits("science", 0) >= 0);
+  // Load 2 (the undo) changed doc-a after load 1: undoing load 1 again is a conflict.
+  r = serve.request("POST", "/api/loads/1/undo", "", token);
+  BOOST_TEST(r.status == 409);
+  BOOST_TEST(test::error_code(r) == "undo_conflict");
+  BOOST_TEST(r.body.find("load 2 (doc-a)") != std::string::npos, r.body);
+  // Undo of the undo brings the document back.
+  r = serve.request("POST", "/api/loads/2/undo", "", token);
+  BOOST_TEST_REQUIRE(r.status == 200, r.body);
+  BOOST_TEST(serve.wait_for_hits("science", 1) >= 0);
+  auto show = serve.get("/api/loads/3");
+  BOOST_TEST(show.body.find("\"kind\":\"undo\"") != std::string::npos, show.body);
+  BOOST_TEST(show.body.find("HTTP POST /api/loads/2/undo") != std::string::npos, show.body);
 }

@@ -51,6 +51,11 @@ struct Settings {
     std::string report_format = "csv";
   } ingest;
 
+  struct Archive {
+    // Loads whose replaced and removed versions are kept for `tongwen undo` (the newest N).
+    int keep_loads = 20;
+  } archive;
+
   struct Convert {
     std::uint64_t max_file_mb = 100;
     std::uint64_t max_unzipped_mb = 256;

@@ -33,13 +33,15 @@ PreparedDocument prepare_document(const Document& doc, terms::TermWriter& writer
 class IndexWriter;
 
 // Sees every change a writer makes, and is called last before each commit, so that what it
-// records (the load history, tongwen/load_history.h) lands in the same commit as the documents.
+// records (the load history, tongwen/load_recorder.h) lands in the same commit as the documents.
 class WriteObserver {
  public:
   virtual ~WriteObserver() = default;
   // `replaced` is the stored version a put replaces (nullptr for a new document).
   virtual void on_put(const std::string& id, const Xapian::Document* replaced) = 0;
   virtual void on_remove(const std::string& id, const Xapian::Document& removed) = 0;
+  // A source file's load record ("src:" metadata) is about to be set; `old_value` is what it held.
+  virtual void on_source_record(const std::string& /*key*/, const std::string& /*old_value*/) {}
   virtual void before_commit(IndexWriter& writer) = 0;
 };
 

@@ -36,7 +36,7 @@ struct FileOutcome {
   std::uint64_t bytes = 0;
 };
 
-class LoadRecorder;  // tongwen/load_history.h
+class LoadRecorder;  // tongwen/load_recorder.h
 
 struct IngestOptions {
   std::vector<std::string> paths;  // files and folders (walked recursively)

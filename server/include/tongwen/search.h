@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tongwen/config.h"
+#include "tongwen/load_history.h"
 #include "tongwen/model.h"
 
 namespace tongwen {
@@ -112,6 +113,10 @@ class SearchService {
   // The names of each speaker's entity, in order (an empty map for a name the table lacks).
   std::vector<EntityNames> speaker_names(const Document& doc);
   IndexStats stats();
+  // The load history (core tongwen/load_history.h): every load's header, oldest first; one load
+  // with its detail, or nothing for an unknown id.
+  std::vector<LoadRecord> loads();
+  std::optional<LoadRecord> load(const std::string& id);
   // Looks for new commits now (the service also does so every server.reopen_seconds).
   void refresh();
   // The index handles and the glossary, shared with the server's other read services (one of

@@ -22,6 +22,12 @@ struct UploadResult {
   std::string format;
 };
 
+struct UndoOutcome {
+  std::string undone;  // the load undone
+  std::string load;    // the undo's own load id
+  std::size_t removed = 0, restored = 0;
+};
+
 class WriteService {
  public:
   virtual ~WriteService() = default;
@@ -31,6 +37,9 @@ class WriteService {
   virtual UploadResult add(const Upload& upload) = 0;
   // False when there is no such document. Throws EnvironmentError("locked") as above.
   virtual bool remove(const std::string& id) = 0;
+  // Undoes one load of the load history in one commit (`tongwen undo`). Throws
+  // UserError("not_found" | "not_undoable" | "undo_conflict" unless force), EnvironmentError("locked").
+  virtual UndoOutcome undo(const std::string& load_id, bool force) = 0;
 };
 
 }  // namespace tongwen

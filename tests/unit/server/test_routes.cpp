@@ -71,6 +71,10 @@ BOOST_AUTO_TEST_CASE(paths_find_their_handler_and_arguments) {
       {"GET", "/api/concordance", "/api/concordance", {}},
       {"GET", "/api/export/tmx", "/api/export/tmx", {}},
       {"POST", "/api/align", "/api/align", {}},
+      {"GET", "/api/loads", "/api/loads", {}},
+      {"GET", "/api/loads/7", "/api/loads/{id}", {"7"}},
+      {"POST", "/api/loads/7/undo", "/api/loads/{id}/undo", {"7"}},
+      {"GET", "/api/loads/7/undo", "!method_not_allowed", {}},
       // The path exists under other methods: 405.
       {"GET", "/api/documents", "!method_not_allowed", {}},
       {"PUT", "/api/documents/abc", "!method_not_allowed", {}},

@@ -1,12 +1,10 @@
-// The load history: see tongwen/load_history.h for the stored form.
+// The load history, read side: see tongwen/load_history.h for the stored form.
 #include "tongwen/load_history.h"
-#include "tongwen/metadata_keys.h"
 
-#include <Poco/DateTime.h>
-#include <Poco/DateTimeFormat.h>
-#include <Poco/DateTimeFormatter.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
+
+#include <xapian.h>
 
 #include <cstdio>
 
@@ -18,22 +16,10 @@ namespace tongwen {
 
 namespace {
 
-const std::string kSeqKey(metadata::kLoadSequence);
-
-std::string now_utc() {
-  return Poco::DateTimeFormatter::format(Poco::DateTime(), Poco::DateTimeFormat::ISO8601_FORMAT);
-}
-
 std::string padded(unsigned long n, int width) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%0*lu", width, n);
   return buf;
-}
-
-// "7" or "000007" -> "000007"; "" when not a load number.
-std::string load_key_number(const std::string& id) {
-  if (id.empty() || id.size() > 9 || id.find_first_not_of("0123456789") != std::string::npos) return {};
-  return padded(std::stoul(id), 6);
 }
 
 Poco::JSON::Object::Ptr parse_record(const std::string& key, const std::string& text) {
@@ -52,6 +38,9 @@ std::string str(const Poco::JSON::Object::Ptr& o, const std::string& k) {
 std::size_t num(const Poco::JSON::Object::Ptr& o, const std::string& k) {
   return o->has(k) && o->get(k).isNumeric() ? o->getValue<std::size_t>(k) : 0;
 }
+bool flag(const Poco::JSON::Object::Ptr& o, const std::string& k) {
+  return o->has(k) && o->get(k).isBoolean() && o->getValue<bool>(k);
+}
 
 LoadRecord header_from(const std::string& key, const std::string& text) {
   auto o = parse_record(key, text);
@@ -61,7 +50,9 @@ LoadRecord header_from(const std::string& key, const std::string& text) {
   r.command = str(o, "command");
   r.started = str(o, "started");
   r.ended = str(o, "ended");
-  r.complete = o->has("complete") && o->getValue<bool>("complete");
+  r.complete = flag(o, "complete");
+  r.keeps = flag(o, "keeps");
+  r.undoes = str(o, "undoes");
   r.parts = num(o, "parts");
   r.files = num(o, "files");
   r.added = num(o, "added");
@@ -101,7 +92,39 @@ void read_changes(const Poco::JSON::Object::Ptr& part, const std::string& field,
     if (auto c = a->getObject(i)) out.push_back({str(c, "id"), str(c, "replaced")});
 }
 
+void read_strings(const Poco::JSON::Object::Ptr& part, const std::string& field,
+                  std::vector<std::string>& out) {
+  Poco::JSON::Array::Ptr a = part->has(field) ? part->getArray(field) : nullptr;
+  if (!a) return;
+  for (unsigned i = 0; i < a->size(); ++i)
+    if (a->get(i).isString()) out.push_back(a->getElement<std::string>(i));
+}
+
 }  // namespace
+
+std::string load_number(const std::string& id) {
+  if (id.empty() || id.size() > 9 || id.find_first_not_of("0123456789") != std::string::npos) return {};
+  return padded(std::stoul(id), 6);
+}
+
+std::string load_key(const std::string& id) {
+  std::string n = load_number(id);
+  return n.empty() ? n : std::string(kLoadKeyPrefix) + n;
+}
+
+std::string load_keep_prefix(const std::string& id) {
+  return std::string(kLoadKeepPrefix) + load_number(id) + ":";
+}
+
+std::string load_keep_document_key(const std::string& id, const std::string& doc_id) {
+  std::string key = load_keep_prefix(id) + "d:" + doc_id;
+  // Xapian limits metadata keys to about 245 bytes: a very long id is named by its hash.
+  return key.size() <= 200 ? key : load_keep_prefix(id) + "h:" + sha256_hex(doc_id);
+}
+
+std::string load_keep_metadata_key(const std::string& id, const std::string& key) {
+  return load_keep_prefix(id) + "m:" + key;
+}
 
 Poco::JSON::Object::Ptr load_to_object(const LoadRecord& r, bool detail) {
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -115,6 +138,7 @@ Poco::JSON::Object::Ptr load_to_object(const LoadRecord& r, bool detail) {
   o->set("added", r.added);
   o->set("updated", r.updated);
   o->set("removed", r.removed);
+  if (!r.undoes.empty()) o->set("undoes", r.undoes);
   if (detail) {
     o->set("files_detail", files_json(r.file_list));
     o->set("added_ids", json_array(r.added_ids));
@@ -124,71 +148,20 @@ Poco::JSON::Object::Ptr load_to_object(const LoadRecord& r, bool detail) {
   return o;
 }
 
-LoadRecorder::LoadRecorder(std::string kind, std::string command)
-    : kind_(std::move(kind)), command_(std::move(command)), started_(now_utc()) {}
-
-void LoadRecorder::file(const FileOutcome& o) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  files_pending_.push_back({o.path, o.outcome, o.error_code});
-  ++files_;
-}
-
-void LoadRecorder::on_put(const std::string& id, const Xapian::Document* replaced) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (!replaced || added_here_.count(id)) {
-    if (added_here_.insert(id).second) {
-      added_pending_.push_back(id);
-      ++added_;
-    }
-    return;
-  }
-  updated_pending_.push_back({id, sha256_hex(replaced->get_data())});
-  ++updated_;
-}
-
-void LoadRecorder::on_remove(const std::string& id, const Xapian::Document& removed) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  removed_pending_.push_back({id, sha256_hex(removed.get_data())});
-  ++removed_;
-}
-
-void LoadRecorder::before_commit(IndexWriter& writer) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (id_.empty()) {
-    std::string last = writer.get_metadata(kSeqKey);
-    unsigned long n = last.empty() ? 1 : std::stoul(last) + 1;
-    id_ = std::to_string(n);
-    key_ = std::string(kLoadKeyPrefix) + padded(n, 6);
-    writer.set_metadata(kSeqKey, id_);
-  }
-  if (!files_pending_.empty() || !added_pending_.empty() || !updated_pending_.empty() ||
-      !removed_pending_.empty()) {
-    Poco::JSON::Object::Ptr part = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    part->set("files", files_json(files_pending_));
-    part->set("added", json_array(added_pending_));
-    part->set("updated", changes_json(updated_pending_));
-    part->set("removed", changes_json(removed_pending_));
-    writer.set_metadata(key_ + ":" + padded(parts_, 4), json_text(part));
-    ++parts_;
-    files_pending_.clear();
-    added_pending_.clear();
-    updated_pending_.clear();
-    removed_pending_.clear();
-  }
-  LoadRecord h;
-  h.id = id_;
-  h.kind = kind_;
-  h.command = command_;
-  h.started = started_;
-  h.ended = now_utc();
-  h.complete = complete_;
-  h.files = files_;
-  h.added = added_;
-  h.updated = updated_;
-  h.removed = removed_;
-  Poco::JSON::Object::Ptr o = load_to_object(h, false);
-  o->set("parts", parts_);
-  writer.set_metadata(key_, json_text(o));
+Poco::JSON::Object::Ptr load_part_object(const std::vector<LoadFile>& files,
+                                         const std::vector<std::string>& added,
+                                         const std::vector<LoadChange>& updated,
+                                         const std::vector<LoadChange>& removed,
+                                         const std::vector<std::string>& kept,
+                                         const std::vector<std::string>& kept_sources) {
+  Poco::JSON::Object::Ptr part = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  part->set("files", files_json(files));
+  part->set("added", json_array(added));
+  part->set("updated", changes_json(updated));
+  part->set("removed", changes_json(removed));
+  part->set("kept", json_array(kept));
+  part->set("kept_sources", json_array(kept_sources));
+  return part;
 }
 
 std::vector<LoadRecord> read_loads(const Xapian::Database& db) {
@@ -204,9 +177,8 @@ std::vector<LoadRecord> read_loads(const Xapian::Database& db) {
 }
 
 std::optional<LoadRecord> read_load(const Xapian::Database& db, const std::string& id) {
-  std::string number = load_key_number(id);
-  if (number.empty()) return std::nullopt;
-  std::string key = std::string(kLoadKeyPrefix) + number;
+  std::string key = load_key(id);
+  if (key.empty()) return std::nullopt;
   std::string text = db.get_metadata(key);
   if (text.empty()) return std::nullopt;
   LoadRecord r = header_from(key, text);
@@ -220,10 +192,11 @@ std::optional<LoadRecord> read_load(const Xapian::Database& db, const std::strin
       for (unsigned i = 0; i < files->size(); ++i)
         if (auto f = files->getObject(i))
           r.file_list.push_back({str(f, "path"), str(f, "outcome"), str(f, "error_code")});
-    if (auto added = part->has("added") ? part->getArray("added") : nullptr)
-      for (unsigned i = 0; i < added->size(); ++i) r.added_ids.push_back(added->getElement<std::string>(i));
+    read_strings(part, "added", r.added_ids);
     read_changes(part, "updated", r.updated_list);
     read_changes(part, "removed", r.removed_list);
+    read_strings(part, "kept", r.kept_ids);
+    read_strings(part, "kept_sources", r.kept_sources);
   }
   return r;
 }
