@@ -319,6 +319,7 @@ BOOST_AUTO_TEST_CASE(backup_during_a_bulk_load_and_searches_restores_the_revisio
   // Searches run all along; none may fail.
   std::atomic<bool> stop{false};
   std::atomic<int> search_errors{0}, searches{0};
+  std::string first_error;  // written by the searcher only, read after join
   std::thread searcher([&] {
     while (!stop) {
       try {
@@ -326,8 +327,10 @@ BOOST_AUTO_TEST_CASE(backup_during_a_bulk_load_and_searches_restores_the_revisio
         q.q = "innovation";
         search.search(q);
         ++searches;
-      } catch (...) {
-        ++search_errors;
+      } catch (const std::exception& e) {
+        if (search_errors++ == 0) first_error = e.what();
+      } catch (const Xapian::Error& e) {
+        if (search_errors++ == 0) first_error = e.get_description();
       }
     }
   });
@@ -353,7 +356,7 @@ BOOST_AUTO_TEST_CASE(backup_during_a_bulk_load_and_searches_restores_the_revisio
   stop = true;
   searcher.join();
   BOOST_TEST(load_exit == 0);
-  BOOST_TEST(search_errors == 0);
+  BOOST_TEST(search_errors == 0, "first of " << search_errors << " errors: " << first_error);
   BOOST_TEST(searches > 0);
 
   std::string meta = test::read(dir / "backup/backup.json");
