@@ -104,6 +104,7 @@ PreparedDocument prepare_document(const Document& doc, terms::TermWriter& writer
   }
   if (!doc.source.format.empty()) x.add_boolean_term(std::string(PREFIX_FORMAT) + doc.source.format);
   x.add_value(SLOT_HASH, content_hash);
+  x.add_value(SLOT_ID, doc.id);
   x.set_data(serialise(doc));
   return p;
 }

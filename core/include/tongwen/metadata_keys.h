@@ -18,9 +18,10 @@ inline constexpr std::string_view kGroupRecord = "align-group:";         // + gr
 inline constexpr std::string_view kSourceRecord = "src:";     // + sha256(path): a source file's load state
 inline constexpr std::string_view kLoad = "load:";            // + NNNNNN[:PPPP]: the load history
 inline constexpr std::string_view kLoadSequence = "loadseq";  // the last load number given out
+inline constexpr std::string_view kShardCount = "tongwen-shards";  // on shard 0: how many local shards
 
-inline constexpr std::array<std::string_view, 9> kAll = {
-    kSchemaVersion, kFacetDisplay, kAlignment, kLengthStats, kTranslationTable,
-    kGroupRecord,   kSourceRecord, kLoad,      kLoadSequence};
+inline constexpr std::array<std::string_view, 10> kAll = {
+    kSchemaVersion, kFacetDisplay, kAlignment, kLengthStats,  kTranslationTable,
+    kGroupRecord,   kSourceRecord, kLoad,      kLoadSequence, kShardCount};
 
 }  // namespace tongwen::metadata

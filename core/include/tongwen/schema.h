@@ -24,6 +24,7 @@ enum Slot : Xapian::valueno {
   SLOT_TOPICS = 6,    // facet keys of the topics and all their ancestors (a serialised list)
   SLOT_GROUP = 7,     // translation group id
   SLOT_HASH = 8,      // sha256 of the source file + the converter version: change detection
+  SLOT_ID = 9,        // the document id: breaks ties the same way over any number of shards
 };
 
 // Term prefixes. Free-text fields have an exact-term prefix (words, CJK bigrams and last

@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tongwen/index_reader.h"
 #include "tongwen/index_writer.h"
 #include "tongwen/ingest.h"
 #include "tongwen/metadata_keys.h"
@@ -87,8 +88,8 @@ class LoadRecorder : public WriteObserver {
 
 // Every load's header, oldest first. Throws EnvironmentError("corrupt_index") on a record that
 // does not read.
-std::vector<LoadRecord> read_loads(const Xapian::Database& db);
+std::vector<LoadRecord> read_loads(const stored::Archive& db);
 // One load with its detail; nullopt when there is no such load. `id` may be "7" or "000007".
-std::optional<LoadRecord> read_load(const Xapian::Database& db, const std::string& id);
+std::optional<LoadRecord> read_load(const stored::Archive& db, const std::string& id);
 
 }  // namespace tongwen
