@@ -54,6 +54,7 @@ const std::vector<ErrorCode>& error_codes() {
       // Archivist's commands (backup, restore, undo).
       {"not_empty", U, 409, 1, "the target folder is not empty (backup, restore without --force)"},
       {"not_backup", U, 422, 1, "the folder is not a complete tongwen backup"},
+      {"shard_count", U, 409, 2, "`ingest --shards N` asks for another shard count than the index has"},
       // The environment.
       {"locked", E, 503, 3, "the index is locked by another writer"},
       {"index_busy", E, 503, 3, "the index is busy with a bulk load; retry after Retry-After"},

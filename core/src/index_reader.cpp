@@ -34,10 +34,36 @@ std::vector<std::string> Archive::metadata_keys(const std::string& prefix) const
   return out;
 }
 
+std::string revision_of(const Xapian::Database& shard) {
+  try {
+    return std::to_string(shard.get_revision());
+  } catch (const Xapian::UnimplementedError&) {
+    // The remote backend gives no revision: the document count and last docid stand in (they
+    // miss a commit that only replaces documents or changes metadata).
+    return "r" + std::to_string(shard.get_doccount()) + "/" + std::to_string(shard.get_lastdocid());
+  }
+}
+
 std::string Archive::stamp() const {
   std::string out;
-  for (const auto& s : shards_) out += s.get_uuid() + ":" + std::to_string(s.get_revision()) + ";";
+  for (const auto& s : shards_) {
+    try {
+      out += s.get_uuid();  // a restored or rebuilt index is another database
+    } catch (const Xapian::UnimplementedError&) {
+    }
+    out += ":" + revision_of(s) + ";";
+  }
   return out;
+}
+
+std::size_t shard_of(std::string_view group_or_id, std::size_t count) {
+  if (count <= 1) return 0;
+  std::uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : group_or_id) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return static_cast<std::size_t>(h % count);
 }
 
 std::string local_shard_dir(const std::string& index_dir, std::size_t k) {

@@ -63,6 +63,7 @@ std::unique_ptr<DbHandle> DatabasePool::open() {
   h->archive =
       shards.size() == 1 ? stored::Archive(std::move(shards[0])) : stored::Archive(std::move(shards));
   h->db = h->archive.db();
+  for (const auto& loc : locations_) h->remote = h->remote || loc.rfind("tcp://", 0) == 0;
   h->checked = Clock::now();
   return h;
 }

@@ -23,7 +23,10 @@ namespace tongwen {
 struct DbHandle {
   stored::Archive archive;  // every shard, for user metadata (archive.metadata())
   Xapian::Database db;      // archive.db(): the shards searched as one
-  terms::QueryTerms qt;     // owns a stemmer: one per handle, never shared between threads
+  // Some shard is a xapian-tcpsrv, which knows only Xapian's built-in match spies: facets are
+  // counted here over the matches instead of by a FacetSpy inside the match.
+  bool remote = false;
+  terms::QueryTerms qt;  // owns a stemmer: one per handle, never shared between threads
   std::chrono::steady_clock::time_point checked;
 };
 

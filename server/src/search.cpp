@@ -137,6 +137,13 @@ std::vector<FacetCount> top_values(const stored::Archive& db, const schema::Fiel
   return out;
 }
 
+// Feeds every match to the spy on this side: exact over remote shards, where a custom MatchSpy
+// is "not registered" on a stock xapian-tcpsrv (PLATFORM.md). Costs a fetch of every match.
+void count_every_match(Xapian::Enquire& enquire, FacetSpy& spy, Xapian::doccount all) {
+  Xapian::MSet every = enquire.get_mset(0, all, all);
+  for (auto it = every.begin(); it != every.end(); ++it) spy(it.get_document(), it.get_weight());
+}
+
 std::vector<EntityNames> names_of_speakers(const std::map<std::string, AuthorityTable>& tables,
                                            const Document& d) {
   const AuthorityTable* t = table_of(tables, *schema::find_field("speaker"));
@@ -262,20 +269,20 @@ SearchResult SearchService::search(const SearchRequest& req) {
     enquire.set_query(main);
     bool by_date = req.sort != "relevance" || parsed.match_all;
     // Ties are broken by document id (SLOT_ID), not by Xapian's docid, which depends on how the
-    // documents are spread over shards: the same order with one shard or many. Built-in sorters
-    // only, so that remote shards sort the same way.
-    Xapian::MultiValueKeyMaker by_date_then_id;
+    // documents are spread over shards: the same order with one shard or many. Value sorts only
+    // (no KeyMaker), which remote shards also do.
     if (by_date) {
-      by_date_then_id.add_value(schema::SLOT_DATE, req.sort != "date-asc");
-      by_date_then_id.add_value(schema::SLOT_ID);
-      enquire.set_sort_by_key_then_relevance(&by_date_then_id, false);
+      bool asc = req.sort == "date-asc";
+      enquire.set_sort_by_value_then_relevance(asc ? schema::SLOT_DATE_ID_ASC : schema::SLOT_DATE_ID_DESC,
+                                               !asc);
     } else {
       enquire.set_sort_by_relevance_then_value(schema::SLOT_ID, false);
     }
     FacetSpy spy(main_slots);
-    if (!main_slots.empty()) enquire.add_matchspy(&spy);
+    if (!main_slots.empty() && !h.remote) enquire.add_matchspy(&spy);
     Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>((req.page - 1) * req.size),
                                          static_cast<Xapian::doccount>(req.size), all);
+    if (!main_slots.empty() && h.remote) count_every_match(enquire, spy, all);
     result.total = mset.get_matches_estimated();
 
     std::map<const schema::Field*, std::vector<FacetCount>> facet_out;
@@ -289,8 +296,12 @@ SearchResult SearchService::search(const SearchRequest& req) {
         e.set_query(filtered(flt.field));
         const AuthorityTable* t = table_of(*tables, *flt.field);
         FacetSpy one({{*flt.field->slot, flt.field->facet != schema::FacetKind::Single, t}});
-        e.add_matchspy(&one);
-        e.get_mset(0, 0, all);
+        if (h.remote) {
+          count_every_match(e, one, all);
+        } else {
+          e.add_matchspy(&one);
+          e.get_mset(0, 0, all);
+        }
         facet_out[flt.field] =
             top_values(h.archive, *flt.field, t, lang, one.counts(0), flt.keys, flt.given, facet_limit);
       }
@@ -445,7 +456,7 @@ IndexStats SearchService::stats() {
     st.documents = h.db.get_doccount();
     // One shard: its revision; several: each shard's, joined with "+".
     for (std::size_t i = 0; i < h.archive.size(); ++i)
-      st.revision += (i ? "+" : "") + std::to_string(h.archive.shard(i).get_revision());
+      st.revision += (i ? "+" : "") + stored::revision_of(h.archive.shard(i));
     st.path = impl_->pool.dir();
     return st;
   });

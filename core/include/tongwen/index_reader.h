@@ -42,7 +42,7 @@ class Archive {
   std::string metadata(const std::string& key) const;
   // Metadata keys starting with `prefix` in any shard, sorted, each once.
   std::vector<std::string> metadata_keys(const std::string& prefix) const;
-  // Changes when any shard commits (uuid:revision of each; Database::get_revision() refuses a
+  // Changes when any shard commits (revision_of each; Database::get_revision() refuses a
   // combined Database).
   std::string stamp() const;
 
@@ -51,6 +51,11 @@ class Archive {
   std::vector<Xapian::Database> shards_;
 };
 
+// The shard (0 .. count-1) of a translation group, or of a document's id when it has none: FNV-1a
+// (64 bits) of the bytes modulo count, the same on every platform and in every run.
+std::size_t shard_of(std::string_view group_or_id, std::size_t count);
+// A shard's revision ("12"); a remote shard, which does not tell its revision, gives "rDOCS/LASTDOCID".
+std::string revision_of(const Xapian::Database& shard);
 // The folder of local shard `k` of the index at `index_dir`: shard 0 is `index_dir` itself (one
 // shard = the one-index layout), shard k is `index_dir-k`.
 std::string local_shard_dir(const std::string& index_dir, std::size_t k);
