@@ -119,11 +119,11 @@ int cmd_align(const Global& g, const std::vector<std::string>& argv) {
 
   // The archive's models, whenever there is an index (--data or the default data folder).
   bool have_index = Poco::File(s.index_dir()).exists();
-  Xapian::Database db;
+  stored::Archive db;
   ArchiveModels models;
   if (have_index) {
     try {
-      db = Xapian::Database(s.index_dir());
+      db = stored::open_archive(s.index_dir(), s);
       models = ArchiveModels::read(db);
     } catch (const Xapian::Error& e) {
       throw EnvironmentError("index", "cannot open index " + s.index_dir() + ": " + e.get_description());
@@ -149,7 +149,7 @@ int cmd_align(const Global& g, const std::vector<std::string>& argv) {
                                        "\" are not both files, and there is no index at " + s.index_dir() +
                                        " to look them up as document ids");
     auto load = [&](const std::string& id) {
-      auto doc = stored::load(db, id);
+      auto doc = stored::load(db.db(), id);
       if (!doc) throw UserError("not_found", "no file and no indexed document named \"" + id + "\"");
       return std::move(*doc);
     };

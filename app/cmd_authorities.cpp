@@ -46,7 +46,7 @@ exit: 0, 2 bad curated file or usage, 3 index unreadable.
   }
   Settings s = settings(g);
   auto curated = configured_authorities(s);
-  Xapian::Database db = stored::open(s.index_dir());
+  stored::Archive db = stored::open_archive(s.index_dir(), s);
   auto tables = AuthorityTable::from_index(db, curated);
   if (do_export) {
     std::string text = authorities_tsv(tables);

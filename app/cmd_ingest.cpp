@@ -15,7 +15,7 @@
 namespace tongwen::cli {
 
 int cmd_ingest(const Global& g, const std::vector<std::string>& argv) {
-  Args a = parse(argv, {"manifest", "report", "format", "threads", "batch-size"},
+  Args a = parse(argv, {"manifest", "report", "format", "threads", "batch-size", "shards"},
                  {"help", "dry-run", "strict", "json", "retry-failed", "prune", "quiet"});
   if (a.has("help")) {
     std::cout << R"(usage: tongwen ingest PATH... [options]
@@ -41,6 +41,9 @@ options:
   --format NAME        use one converter for every file (see `tongwen formats`)
   --threads N          conversion threads (default: ingest.threads, 0 = one per core)
   --batch-size N       documents per commit (default: ingest.batch_size)
+  --shards N           a new index gets N local shards (translation groups spread by a hash of
+                       the group id; shards commit in parallel); an index with another count is
+                       refused (shard_count). Without it: the count the index has (1 when new)
   --json               print a machine-readable summary on stdout
   --quiet              no progress on stderr
 
@@ -64,6 +67,13 @@ exit: 0 all files loaded or unchanged, 1 some files failed, 2 usage, 3 index una
   opt.retry_failed = a.has("retry-failed");
   opt.prune = a.has("prune");
   opt.format = a.get("format");
+  if (a.has("shards")) {
+    const std::string n = a.get("shards");
+    if (n.empty() || n.size() > 3 || n.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoi(n) < 1 || std::stoi(n) > 256)
+      throw UsageError("--shards must be a whole number from 1 to 256, got \"" + n + "\"");
+    opt.shards = static_cast<std::size_t>(std::stoi(n));
+  }
   if (opt.paths.empty() && opt.manifest.empty() && !opt.prune)
     throw UsageError("ingest needs at least one PATH or --manifest (see tongwen ingest --help)");
 

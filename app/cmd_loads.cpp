@@ -40,7 +40,7 @@ exit: 0, 1 no such load, 3 index unreadable.
   if ((show && a.positional.size() != 2) || (!show && !a.positional.empty()))
     throw UsageError("usage: tongwen loads [--json] | tongwen loads show ID [--json]");
   Settings s = settings(g);
-  Xapian::Database db = stored::open(s.index_dir());
+  stored::Archive db = stored::open_archive(s.index_dir(), s);
   if (show) {
     auto r = read_load(db, a.positional[1]);
     if (!r) throw UserError("not_found", "no load \"" + a.positional[1] + "\" in " + s.index_dir());

@@ -48,8 +48,8 @@ std::shared_ptr<const ArchiveModels> IndexAlignService::models() {
     return models_;
   }
   try {
-    Xapian::Database db(settings_.index_dir());
-    std::uint64_t rev = db.get_revision();
+    stored::Archive db = stored::open_archive(settings_.index_dir(), settings_);
+    std::string rev = db.stamp();
     if (!models_ || rev != revision_) {
       models_ = std::make_shared<const ArchiveModels>(ArchiveModels::read(db));
       revision_ = rev;

@@ -26,7 +26,7 @@ class IndexAlignService final : public AlignService {
   std::shared_ptr<const Lexicon> glossary_;
   std::mutex mu_;
   std::shared_ptr<const ArchiveModels> models_;
-  std::uint64_t revision_ = 0;
+  std::string revision_;  // stored::Archive::stamp() of the models read
 };
 
 }  // namespace tongwen

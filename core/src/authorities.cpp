@@ -509,8 +509,9 @@ std::string AuthorityTable::name_in(int i, const std::string& lang) const {
   return names.empty() ? entities_[static_cast<std::size_t>(i)].id : names.begin()->second;
 }
 
-std::map<std::string, AuthorityTable> AuthorityTable::from_index(Xapian::Database& db,
+std::map<std::string, AuthorityTable> AuthorityTable::from_index(const stored::Archive& archive,
                                                                  const std::vector<CuratedEntity>& curated) {
+  const Xapian::Database& db = archive.db();
   auto stream = [&](Xapian::valueno slot) {
     std::unordered_map<Xapian::docid, std::string> out;
     for (auto it = db.valuestream_begin(slot); it != db.valuestream_end(slot); ++it)
@@ -543,7 +544,7 @@ std::map<std::string, AuthorityTable> AuthorityTable::from_index(Xapian::Databas
     auto display = [&](const std::string& key) -> std::string {
       auto c = cache.find(key);
       if (c != cache.end()) return c->second;
-      std::string v = db.get_metadata(schema::facet_display_key(f, key));
+      std::string v = archive.metadata(schema::facet_display_key(f, key));
       if (v.empty()) v = key;
       cache.emplace(key, v);
       return v;

@@ -86,6 +86,21 @@ std::string str(int v) {
   return std::to_string(v);
 }
 
+// "" = fine, else why the shard location is not one.
+std::string check_shard(const std::string& item) {
+  if (item.empty()) return "has an empty shard between commas";
+  if (item.rfind("tcp://", 0) != 0) {
+    if (item.find("://") != std::string::npos)
+      return "shard \"" + item + "\": only local folders and tcp://HOST:PORT are supported";
+    return {};
+  }
+  std::string host;
+  int port = 0;
+  if (!parse_tcp_shard(item, host, port))
+    return "shard \"" + item + "\" is not tcp://HOST:PORT (port 1-65535)";
+  return {};
+}
+
 const std::vector<Key>& keys() {
   static const std::vector<Key> k = {
       {"data.dir", "TONGWEN_DATA", "folder for the index and the load state",
@@ -178,6 +193,26 @@ const std::vector<Key>& keys() {
        "most words one wildcard may expand to (Xapian's max expansion); more: 400 query_too_complex",
        int_field([](Settings& s) -> int& { return s.search.max_wildcard_terms; }, 1, 10000000),
        [](const Settings& s) { return str(s.search.max_wildcard_terms); }},
+      {"index.shards", "TONGWEN_SHARDS",
+       "comma-separated shards searched as one archive, each a local index folder or tcp://HOST:PORT of a "
+       "xapian-tcpsrv (empty: the shards of the data folder)",
+       [](Settings& s, const std::string& v) -> std::string {
+         for (const auto& item : split_shards(v)) {
+           auto why = check_shard(item);
+           if (!why.empty()) return why;
+         }
+         s.index.shards = v;
+         return {};
+       },
+       [](const Settings& s) { return s.index.shards; }},
+      {"index.shard_timeout_ms", nullptr,
+       "how long a search waits for a remote shard before answering without it (marked partial)",
+       int_field([](Settings& s) -> int& { return s.index.shard_timeout_ms; }, 10, 600000),
+       [](const Settings& s) { return str(s.index.shard_timeout_ms); }},
+      {"index.require_all_shards", nullptr,
+       "a search missing any shard answers 503 instead of a partial answer",
+       bool_field([](Settings& s) -> bool& { return s.index.require_all_shards; }),
+       [](const Settings& s) { return std::string(s.index.require_all_shards ? "true" : "false"); }},
       {"ingest.batch_size", nullptr, "documents per commit (small batches load faster in Xapian 1.4)",
        int_field([](Settings& s) -> int& { return s.ingest.batch_size; }, 1, 1000000),
        [](const Settings& s) { return str(s.ingest.batch_size); }},
@@ -222,6 +257,35 @@ const Key* find_key(const std::string& name) {
 }
 
 }  // namespace
+
+std::vector<std::string> split_shards(const std::string& list) {
+  std::vector<std::string> out;
+  if (list.find_first_not_of(" \t") == std::string::npos) return out;
+  std::size_t start = 0;
+  for (;;) {
+    std::size_t comma = list.find(',', start);
+    std::string item = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::size_t b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
+    out.push_back(b == std::string::npos ? std::string() : item.substr(b, e - b + 1));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+bool parse_tcp_shard(const std::string& location, std::string& host, int& port) {
+  if (location.rfind("tcp://", 0) != 0) return false;
+  std::string rest = location.substr(6);
+  std::size_t colon = rest.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  std::string p = rest.substr(colon + 1);
+  int x = 0;
+  auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), x);
+  if (p.empty() || ec != std::errc() || end != p.data() + p.size() || x < 1 || x > 65535) return false;
+  host = rest.substr(0, colon);
+  port = x;
+  return true;
+}
 
 Settings load_settings(const SettingsSources& sources) {
   Settings s;

@@ -58,6 +58,7 @@ const std::vector<ErrorCode>& error_codes() {
        "later loads changed documents of the load to undo (the message names them); --force undoes anyway"},
       {"not_undoable", U, 409, 1,
        "the load's replaced versions are not kept (older than the newest archive.keep_loads loads)"},
+      {"shard_count", U, 409, 2, "`ingest --shards N` asks for another shard count than the index has"},
       // The environment.
       {"locked", E, 503, 3, "the index is locked by another writer"},
       {"index_busy", E, 503, 3, "the index is busy with a bulk load; retry after Retry-After"},

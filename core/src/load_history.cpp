@@ -1,5 +1,6 @@
 // The load history, read side: see tongwen/load_history.h for the stored form.
 #include "tongwen/load_history.h"
+#include "tongwen/index_reader.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
@@ -164,27 +165,26 @@ Poco::JSON::Object::Ptr load_part_object(const std::vector<LoadFile>& files,
   return part;
 }
 
-std::vector<LoadRecord> read_loads(const Xapian::Database& db) {
+std::vector<LoadRecord> read_loads(const stored::Archive& db) {
   std::vector<LoadRecord> out;
   const std::string prefix(kLoadKeyPrefix);
-  for (auto it = db.metadata_keys_begin(prefix); it != db.metadata_keys_end(prefix); ++it) {
-    std::string key = *it;
+  for (const std::string& key : db.metadata_keys(prefix)) {
     if (key.find(':', prefix.size()) != std::string::npos) continue;  // a part
-    std::string text = db.get_metadata(key);
+    std::string text = db.metadata(key);
     if (!text.empty()) out.push_back(header_from(key, text));
   }
   return out;
 }
 
-std::optional<LoadRecord> read_load(const Xapian::Database& db, const std::string& id) {
+std::optional<LoadRecord> read_load(const stored::Archive& db, const std::string& id) {
   std::string key = load_key(id);
   if (key.empty()) return std::nullopt;
-  std::string text = db.get_metadata(key);
+  std::string text = db.metadata(key);
   if (text.empty()) return std::nullopt;
   LoadRecord r = header_from(key, text);
   for (std::size_t p = 0; p < r.parts; ++p) {
     std::string part_key = key + ":" + padded(p, 4);
-    std::string part_text = db.get_metadata(part_key);
+    std::string part_text = db.metadata(part_key);
     if (part_text.empty())
       throw EnvironmentError("corrupt_index", "load history part " + part_key + " is missing");
     auto part = parse_record(part_key, part_text);

@@ -138,6 +138,17 @@ std::vector<std::string> lang_filter_values(std::string_view tag) {
 }
 
 // Facet keys never contain NUL (facet_key drops control characters), so NUL separates them.
+std::string date_id_ascending(const std::string& date, const std::string& id) {
+  return date + '\0' + id;
+}
+
+std::string date_id_descending(const std::string& date, const std::string& id) {
+  std::string out = date + '\0';
+  for (unsigned char c : id) out += static_cast<char>(255 - c);
+  out += '\xff';
+  return out;
+}
+
 std::string serialise_list(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& i : items) {

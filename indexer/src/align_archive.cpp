@@ -4,19 +4,19 @@
 
 namespace tongwen {
 
-ArchiveModels ArchiveModels::read(const Xapian::Database& db) {
+ArchiveModels ArchiveModels::read(const stored::Archive& db) {
+  // Each shard learns its models from its own pairs; with several shards the first shard that has
+  // a model gives it (stored::Archive::metadata).
   ArchiveModels m;
-  std::string prefix(kLengthStatsKeyPrefix);
-  for (auto it = db.metadata_keys_begin(prefix); it != db.metadata_keys_end(prefix); ++it) {
-    LengthStats st = LengthStats::parse(db.get_metadata(*it));
+  for (const std::string& key : db.metadata_keys(std::string(kLengthStatsKeyPrefix))) {
+    LengthStats st = LengthStats::parse(db.metadata(key));
     if (st.n <= 0) continue;
-    m.stats_[*it] = st;
-    m.swapped_[*it] = st.swapped();
+    m.stats_[key] = st;
+    m.swapped_[key] = st.swapped();
   }
-  prefix = kTranslationTableKeyPrefix;
-  for (auto it = db.metadata_keys_begin(prefix); it != db.metadata_keys_end(prefix); ++it) {
-    TranslationTable t = TranslationTable::parse(db.get_metadata(*it));
-    if (!t.empty()) m.tables_.emplace(*it, std::move(t));
+  for (const std::string& key : db.metadata_keys(std::string(kTranslationTableKeyPrefix))) {
+    TranslationTable t = TranslationTable::parse(db.metadata(key));
+    if (!t.empty()) m.tables_.emplace(key, std::move(t));
   }
   return m;
 }

@@ -161,7 +161,7 @@ std::shared_ptr<const Lexicon> alignment_lexicon(const std::shared_ptr<const Glo
 }
 
 void align_groups(IndexWriter& writer, const std::set<std::string>& groups) {
-  Xapian::WritableDatabase& db = writer.database();
+  Xapian::WritableDatabase& db = writer.database();  // shard 0: the archive's metadata
   StatsCache stats(writer);
   std::shared_ptr<const Lexicon> lexicon;
   bool lexicon_loaded = false;
@@ -173,7 +173,7 @@ void align_groups(IndexWriter& writer, const std::set<std::string>& groups) {
     std::string record_key = std::string(kGroupRecordPrefix) + group;
     // The common case, a group of one that never had more: one term-frequency lookup and one
     // metadata lookup (the record, to see whether it had more members before).
-    Xapian::doccount size = db.get_termfreq(std::string(schema::PREFIX_GROUP) + group);
+    Xapian::doccount size = writer.group_size(group);
     std::string old_data = db.get_metadata(record_key);
     if (size < 2 && old_data.empty()) continue;
     GroupRecord old = GroupRecord::parse(old_data);

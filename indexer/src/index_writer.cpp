@@ -7,6 +7,7 @@
 #include "tongwen/align.h"
 #include "tongwen/commit_gate.h"
 #include "tongwen/errors.h"
+#include "tongwen/index_reader.h"
 #include "tongwen/metadata_keys.h"
 #include "tongwen/schema.h"
 #include "tongwen/text.h"
@@ -77,16 +78,20 @@ PreparedDocument prepare_document(const Document& doc, terms::TermWriter& writer
   }
   if (!doc.source.format.empty()) x.add_boolean_term(std::string(PREFIX_FORMAT) + doc.source.format);
   x.add_value(SLOT_HASH, content_hash);
+  x.add_value(SLOT_ID, doc.id);
+  x.add_value(SLOT_DATE_ID_ASC, date_id_ascending(doc.date, doc.id));
+  x.add_value(SLOT_DATE_ID_DESC, date_id_descending(doc.date, doc.id));
   x.set_data(serialise(doc));
   return p;
 }
 
-IndexWriter::IndexWriter(const std::string& dir, std::chrono::milliseconds wait) {
-  auto deadline = std::chrono::steady_clock::now() + wait;
+namespace {
+
+Xapian::WritableDatabase open_writable(const std::string& dir,
+                                       std::chrono::steady_clock::time_point deadline) {
   for (;;) {
     try {
-      db_ = Xapian::WritableDatabase(dir, Xapian::DB_CREATE_OR_OPEN);
-      break;
+      return Xapian::WritableDatabase(dir, Xapian::DB_CREATE_OR_OPEN);
     } catch (const Xapian::DatabaseLockError& e) {
       if (std::chrono::steady_clock::now() >= deadline)
         throw EnvironmentError(
@@ -96,26 +101,87 @@ IndexWriter::IndexWriter(const std::string& dir, std::chrono::milliseconds wait)
       throw EnvironmentError("index", "cannot open index " + dir + ": " + e.get_description());
     }
   }
-  check_version(db_, dir);
-  if (db_.get_metadata(std::string(kSchemaVersionKey)).empty()) stamp_version(db_);
+}
+
+void check_schema(Xapian::WritableDatabase& db, const std::string& dir) {
+  check_version(db, dir);
+  if (db.get_metadata(std::string(kSchemaVersionKey)).empty()) stamp_version(db);
+}
+
+}  // namespace
+
+IndexWriter::IndexWriter(const std::string& dir, std::chrono::milliseconds wait, std::size_t shards)
+    : shards_{open_writable(dir, std::chrono::steady_clock::now() + wait)}, db_(shards_[0]) {
+  auto deadline = std::chrono::steady_clock::now() + wait;
+  check_schema(db_, dir);
+  const std::string count_key(metadata::kShardCount);
+  std::string recorded = db_.get_metadata(count_key);
+  std::size_t have = recorded.empty() ? 1 : static_cast<std::size_t>(std::stoul(recorded));
+  // A new index takes the count asked for; a used one keeps its own.
+  bool fresh = recorded.empty() && db_.get_doccount() == 0 &&
+               db_.metadata_keys_begin(std::string(metadata::kSourceRecord)) ==
+                   db_.metadata_keys_end(std::string(metadata::kSourceRecord));
+  if (shards != 0 && shards != have) {
+    if (!fresh)
+      throw UserError("shard_count", "index " + dir + " has " + std::to_string(have) + " shard" +
+                                         (have == 1 ? "" : "s") + "; --shards " + std::to_string(shards) +
+                                         " asks for another count (load with --shards " +
+                                         std::to_string(have) +
+                                         " or without --shards, or load into a new data folder)");
+    have = shards;
+    if (have > 1) db_.set_metadata(count_key, std::to_string(have));
+  }
+  shards_.reserve(have);
+  for (std::size_t k = 1; k < have; ++k) {
+    std::string sdir = stored::local_shard_dir(dir, k);
+    shards_.push_back(open_writable(sdir, deadline));
+    check_schema(shards_.back(), sdir);
+  }
   hook_ = align_groups;  // every write path keeps the stored alignments of translation groups current
 }
 
 IndexWriter::~IndexWriter() {
-  try {
-    if (atomic_) db_.cancel_transaction();  // never committed: none of it is kept
-    db_.close();
-  } catch (...) {
+  for (auto& s : shards_) {
+    try {
+      if (atomic_) s.cancel_transaction();  // never committed: none of it is kept
+      s.close();
+    } catch (...) {
+    }
   }
+}
+
+Xapian::doccount IndexWriter::doc_count() const {
+  Xapian::doccount n = 0;
+  for (const auto& s : shards_) n += s.get_doccount();
+  return n;
+}
+
+Xapian::doccount IndexWriter::group_size(const std::string& group) {
+  Xapian::doccount n = 0;
+  for (auto& s : shards_) n += s.get_termfreq(std::string(schema::PREFIX_GROUP) + group);
+  return n;
+}
+
+Xapian::WritableDatabase* IndexWriter::shard_holding(const std::string& id_term, Xapian::docid& did) {
+  for (auto& s : shards_) {
+    auto it = s.postlist_begin(id_term);
+    if (it != s.postlist_end(id_term)) {
+      did = *it;
+      return &s;
+    }
+  }
+  return nullptr;
 }
 
 bool IndexWriter::put(PreparedDocument&& doc) {
   std::string id_term = std::string(schema::PREFIX_ID) + doc.id;
-  bool existed = false;
-  auto it = db_.postlist_begin(id_term);
-  if (it != db_.postlist_end(id_term)) {
-    existed = true;
-    Xapian::Document old = db_.get_document(*it);
+  Xapian::WritableDatabase& target =
+      shards_[stored::shard_of(doc.group.empty() ? doc.id : doc.group, shards_.size())];
+  Xapian::docid did = 0;
+  Xapian::WritableDatabase* holder = shard_holding(id_term, did);
+  bool existed = holder != nullptr;
+  if (existed) {
+    Xapian::Document old = holder->get_document(did);
     std::string old_group = old.get_value(schema::SLOT_GROUP);
     if (!old_group.empty()) touched_.insert(old_group);
     if (observer_) observer_->on_put(doc.id, &old);
@@ -125,10 +191,15 @@ bool IndexWriter::put(PreparedDocument&& doc) {
   if (!doc.group.empty()) touched_.insert(doc.group);
   // A new id is added outright: replace_document would look the id term up a second time (the
   // lookup above also sees documents put earlier in the same uncommitted batch).
+  if (existed && holder != &target) {
+    holder->delete_document(id_term);  // its group changed: it moves to the group's shard
+    existed = false;
+  }
   if (existed)
-    db_.replace_document(id_term, doc.xdoc);
+    target.replace_document(id_term, doc.xdoc);
   else
-    db_.add_document(doc.xdoc);
+    target.add_document(doc.xdoc);
+  existed = holder != nullptr;
   // One display form per facet key: the first one seen, except that a Simplified form replaces a
   // Traditional one (王建國 and 王建国 are one value; the facet shows 王建国).
   for (auto& [key, value] : doc.facet_display) {
@@ -148,39 +219,42 @@ bool IndexWriter::put(PreparedDocument&& doc) {
 
 bool IndexWriter::remove(const std::string& id) {
   std::string id_term = std::string(schema::PREFIX_ID) + id;
-  auto it = db_.postlist_begin(id_term);
-  if (it == db_.postlist_end(id_term)) return false;
-  Xapian::Document old = db_.get_document(*it);
+  Xapian::docid did = 0;
+  Xapian::WritableDatabase* holder = shard_holding(id_term, did);
+  if (!holder) return false;
+  Xapian::Document old = holder->get_document(did);
   std::string group = old.get_value(schema::SLOT_GROUP);
   if (!group.empty()) touched_.insert(group);
   if (observer_) observer_->on_remove(id, old);
-  db_.delete_document(id_term);
+  holder->delete_document(id_term);
   return true;
 }
 
 bool IndexWriter::contains(const std::string& id) {
-  return db_.term_exists(std::string(schema::PREFIX_ID) + id);
+  Xapian::docid did = 0;
+  return shard_holding(std::string(schema::PREFIX_ID) + id, did) != nullptr;
 }
 
 bool IndexWriter::get(const std::string& id, Document& out) {
-  std::string id_term = std::string(schema::PREFIX_ID) + id;
-  auto it = db_.postlist_begin(id_term);
-  if (it == db_.postlist_end(id_term)) return false;
-  out = unserialise(db_.get_document(*it).get_data());
+  Xapian::docid did = 0;
+  Xapian::WritableDatabase* holder = shard_holding(std::string(schema::PREFIX_ID) + id, did);
+  if (!holder) return false;
+  out = unserialise(holder->get_document(did).get_data());
   return true;
 }
 
 std::vector<std::string> IndexWriter::group_members(const std::string& group) {
   std::vector<std::string> ids;
   std::string term = std::string(schema::PREFIX_GROUP) + group;
-  for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it) {
-    Xapian::Document d = db_.get_document(*it);
-    for (auto t = d.termlist_begin(); t != d.termlist_end(); ++t) {
-      t.skip_to(std::string(schema::PREFIX_ID));
-      if (t != d.termlist_end() && (*t).rfind(schema::PREFIX_ID, 0) == 0) ids.push_back((*t).substr(1));
-      break;
+  for (auto& db : shards_)
+    for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
+      Xapian::Document d = db.get_document(*it);
+      for (auto t = d.termlist_begin(); t != d.termlist_end(); ++t) {
+        t.skip_to(std::string(schema::PREFIX_ID));
+        if (t != d.termlist_end() && (*t).rfind(schema::PREFIX_ID, 0) == 0) ids.push_back((*t).substr(1));
+        break;
+      }
     }
-  }
   return ids;
 }
 
@@ -203,7 +277,7 @@ std::vector<std::string> IndexWriter::metadata_keys(const std::string& prefix) {
 
 void IndexWriter::begin_atomic() {
   if (atomic_) return;
-  db_.begin_transaction(true);
+  for (auto& s : shards_) s.begin_transaction(true);
   atomic_ = true;
 }
 
@@ -212,12 +286,42 @@ void IndexWriter::commit() {
   touched_.clear();
   if (observer_) observer_->before_commit(*this);
   std::unique_lock<std::shared_mutex> gate(commit_gate());
-  if (atomic_) {
-    db_.commit_transaction();  // flushed: this is the commit
-    atomic_ = false;
+  auto commit_one = [this](Xapian::WritableDatabase& s) {
+    if (atomic_)
+      s.commit_transaction();  // flushed: this is the commit
+    else
+      s.commit();
+  };
+  if (shards_.size() == 1) {
+    commit_one(db_);
   } else {
-    db_.commit();
+    // Each shard flushes on its own thread (a WritableDatabase is used by one thread at a time);
+    // shard 0, which holds the load history, last, so that a load recorded complete has every
+    // shard committed. Not atomic across shards: a kill between two shard commits leaves the
+    // records of shard 0 one batch behind, which the next run's idempotence repairs.
+    std::vector<std::thread> threads;
+    std::vector<std::exception_ptr> errors(shards_.size());
+    std::vector<std::string> xapian_errors(shards_.size());
+    for (std::size_t k = 1; k < shards_.size(); ++k)
+      threads.emplace_back([&, k] {
+        try {
+          commit_one(shards_[k]);
+        } catch (const Xapian::Error& e) {
+          xapian_errors[k] = e.get_description();
+        } catch (...) {
+          errors[k] = std::current_exception();
+        }
+      });
+    for (auto& t : threads) t.join();
+    for (std::size_t k = 1; k < shards_.size(); ++k) {
+      if (errors[k]) std::rethrow_exception(errors[k]);
+      if (!xapian_errors[k].empty())
+        throw EnvironmentError("index",
+                               "committing shard " + std::to_string(k) + " failed: " + xapian_errors[k]);
+    }
+    commit_one(db_);
   }
+  atomic_ = false;
 }
 
 }  // namespace tongwen

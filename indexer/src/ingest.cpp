@@ -809,8 +809,8 @@ IngestSummary ingest(const Settings& settings, const IngestOptions& options, con
   std::unique_ptr<IndexWriter> writer;
   if (!options.dry_run) {
     Poco::File(settings.data_dir).createDirectories();
-    writer = std::make_unique<IndexWriter>(settings.index_dir(),
-                                           std::chrono::seconds(settings.server.write_wait_seconds));
+    writer = std::make_unique<IndexWriter>(
+        settings.index_dir(), std::chrono::seconds(settings.server.write_wait_seconds), options.shards);
     writer->set_glossary(Glossary::configured(settings));
     if (options.recorder) writer->set_observer(options.recorder);
   }

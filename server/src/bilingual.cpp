@@ -177,7 +177,7 @@ struct BilingualService::Impl {
       other = partner_of(doc, group);
       if (!other) return std::nullopt;
     }
-    auto al = stored::alignment(h.db, doc.id, other->id);
+    auto al = stored::alignment(h.archive, doc.id, other->id);
     if (!al) return std::nullopt;
     return Pair{doc, *other, *al};
   }
@@ -512,7 +512,7 @@ std::string BilingualService::export_tmx(const TmxRequest& req) {
       }
       for (const auto& m : stored::group(h.db, doc->translation_group)) {
         if (m.id == doc->id || primary(m.lang) == primary(doc->lang)) continue;
-        auto al = stored::alignment(h.db, doc->id, m.id);
+        auto al = stored::alignment(h.archive, doc->id, m.id);
         if (al) add_pair(*doc, m, *al, nullptr);
       }
       if (units.empty() && keep.empty())
@@ -529,7 +529,7 @@ std::string BilingualService::export_tmx(const TmxRequest& req) {
       for (const auto& [ids, sentences] : wanted) {
         auto s = stored::load(h.db, ids.first);
         auto t = stored::load(h.db, ids.second);
-        auto al = stored::alignment(h.db, ids.first, ids.second);
+        auto al = stored::alignment(h.archive, ids.first, ids.second);
         if (!s || !t || !al) continue;
         std::set<int> only;
         for (std::size_t i = 0; i < al->source_sentences.size(); ++i)

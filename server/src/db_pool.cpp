@@ -12,9 +12,10 @@ using Clock = std::chrono::steady_clock;
 
 DatabasePool::DatabasePool(const std::string& dir, const Settings& settings)
     : dir_(dir),
+      shard_timeout_ms_(settings.index.shard_timeout_ms),
       reopen_every_(settings.server.reopen_seconds),
       max_wildcard_terms_(settings.search.max_wildcard_terms) {
-  if (!Poco::File(dir_).exists()) {
+  if (settings.index.shards.empty() && !Poco::File(dir_).exists()) {
     // An empty index, so that a fresh server answers (with nothing) and accepts uploads.
     try {
       Poco::File(dir_).createDirectories();
@@ -27,6 +28,7 @@ DatabasePool::DatabasePool(const std::string& dir, const Settings& settings)
       throw EnvironmentError("index", "cannot create index " + dir_ + ": " + e.get_description());
     }
   }
+  locations_ = stored::shard_locations(dir_, settings);
   release(open());
 }
 
@@ -37,16 +39,27 @@ void DatabasePool::backoff(int attempt) {
 
 std::unique_ptr<DbHandle> DatabasePool::open() {
   auto h = std::make_unique<DbHandle>();
-  try {
-    h->db = Xapian::Database(dir_);
-  } catch (const Xapian::DatabaseModifiedError&) {
-    throw;  // a commit raced the open: with() retries
-  } catch (const Xapian::DatabaseCorruptError&) {
-    throw;
-  } catch (const Xapian::Error& e) {
-    throw EnvironmentError("index", "cannot open index " + dir_ + ": " + e.get_description());
+  std::vector<Xapian::Database> shards;
+  for (const auto& loc : locations_) {
+    Xapian::Database one;
+    try {
+      one = stored::open_shard(loc, shard_timeout_ms_);
+    } catch (const Xapian::DatabaseModifiedError&) {
+      throw;  // a commit raced the open: with() retries
+    } catch (const Xapian::DatabaseCorruptError&) {
+      throw;
+    } catch (const Xapian::Error& e) {
+      throw EnvironmentError("index", "cannot open " +
+                                          std::string(locations_.size() == 1 ? "index " : "shard ") + loc +
+                                          ": " + e.get_description());
+    }
+    schema::check_version(one, loc);
+    shards.push_back(std::move(one));
   }
-  schema::check_version(h->db, dir_);
+  h->archive =
+      shards.size() == 1 ? stored::Archive(std::move(shards[0])) : stored::Archive(std::move(shards));
+  h->db = h->archive.db();
+  for (const auto& loc : locations_) h->remote = h->remote || loc.rfind("tcp://", 0) == 0;
   h->checked = Clock::now();
   return h;
 }

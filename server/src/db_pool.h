@@ -15,20 +15,27 @@
 #include "tongwen/commit_gate.h"
 #include "tongwen/config.h"
 #include "tongwen/errors.h"
+#include "tongwen/index_reader.h"
 #include "tongwen/terms.h"
 
 namespace tongwen {
 
 struct DbHandle {
-  Xapian::Database db;
+  stored::Archive archive;  // every shard, for user metadata (archive.metadata())
+  Xapian::Database db;      // archive.db(): the shards searched as one
+  // Some shard is a xapian-tcpsrv, which knows only Xapian's built-in match spies: facets are
+  // counted here over the matches instead of by a FacetSpy inside the match.
+  bool remote = false;
   terms::QueryTerms qt;  // owns a stemmer: one per handle, never shared between threads
   std::chrono::steady_clock::time_point checked;
 };
 
 class DatabasePool {
  public:
-  // Opens (creating an empty index if the folder does not exist) and checks the schema version.
-  // Reads server.reopen_seconds and, for its error message, search.max_wildcard_terms.
+  // Opens (creating an empty index if the folder does not exist and no index.shards are set) and
+  // checks the schema version of every shard. The shards are index.shards, else those recorded in
+  // the index at `dir` (stored::shard_locations), read once here. Reads server.reopen_seconds and,
+  // for its error message, search.max_wildcard_terms.
   DatabasePool(const std::string& dir, const Settings& settings);
 
   // Runs f(DbHandle&) on a borrowed handle and returns its result. A read overtaken by commits
@@ -74,6 +81,7 @@ class DatabasePool {
   }
 
   const std::string& dir() const { return dir_; }
+  const std::vector<std::string>& shards() const { return locations_; }
 
  private:
   static constexpr int kMaxAttempts = 8;
@@ -84,6 +92,8 @@ class DatabasePool {
   void release(std::unique_ptr<DbHandle> h);
 
   std::string dir_;
+  std::vector<std::string> locations_;
+  int shard_timeout_ms_;
   std::chrono::duration<double> reopen_every_;
   int max_wildcard_terms_;
   std::mutex mu_;

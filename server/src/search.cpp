@@ -50,8 +50,8 @@ struct SearchService::Impl {
     glossary = Glossary::configured(s);
   }
 
-  std::shared_ptr<const Tables> authorities(Xapian::Database& db) {
-    std::string stamp = db.get_uuid() + ":" + std::to_string(db.get_revision());
+  std::shared_ptr<const Tables> authorities(const stored::Archive& db) {
+    std::string stamp = db.stamp();
     std::lock_guard<std::mutex> lock(authorities_mu);
     if (!authorities_cache || stamp != authorities_stamp) {
       authorities_cache = std::make_shared<const Tables>(AuthorityTable::from_index(db, curated));
@@ -86,8 +86,8 @@ void SearchService::refresh() {
 
 namespace {
 
-std::string display_of(Xapian::Database& db, const schema::Field& f, const std::string& key) {
-  std::string v = db.get_metadata(schema::facet_display_key(f, key));
+std::string display_of(const stored::Archive& db, const schema::Field& f, const std::string& key) {
+  std::string v = db.metadata(schema::facet_display_key(f, key));
   return v.empty() ? key : v;
 }
 
@@ -106,7 +106,7 @@ std::string ui_language(const std::string& ui, const std::string& q) {
 }
 
 // A facet value: an entity's (named in `lang`, or as the user selected it) or a plain key's.
-FacetCount facet_count(Xapian::Database& db, const schema::Field& f, const AuthorityTable* t,
+FacetCount facet_count(const stored::Archive& db, const schema::Field& f, const AuthorityTable* t,
                        const std::string& key, std::uint64_t count, bool selected, const std::string& lang,
                        const std::map<std::string, std::string>& given) {
   int e = t ? t->by_id(key) : -1;
@@ -118,7 +118,7 @@ FacetCount facet_count(Xapian::Database& db, const schema::Field& f, const Autho
 }
 
 // Top values of one facet: by count, then by key; selected values always listed.
-std::vector<FacetCount> top_values(Xapian::Database& db, const schema::Field& f, const AuthorityTable* t,
+std::vector<FacetCount> top_values(const stored::Archive& db, const schema::Field& f, const AuthorityTable* t,
                                    const std::string& lang,
                                    const std::unordered_map<std::string, Xapian::doccount>& counts,
                                    const std::set<std::string>& selected,
@@ -142,6 +142,13 @@ std::vector<FacetCount> top_values(Xapian::Database& db, const schema::Field& f,
     out.push_back(facet_count(db, f, t, key, it == counts.end() ? 0 : it->second, true, lang, given));
   }
   return out;
+}
+
+// Feeds every match to the spy on this side: exact over remote shards, where a custom MatchSpy
+// is "not registered" on a stock xapian-tcpsrv (PLATFORM.md). Costs a fetch of every match.
+void count_every_match(Xapian::Enquire& enquire, FacetSpy& spy, Xapian::doccount all) {
+  Xapian::MSet every = enquire.get_mset(0, all, all);
+  for (auto it = every.begin(); it != every.end(); ++it) spy(it.get_document(), it.get_weight());
 }
 
 std::vector<EntityNames> names_of_speakers(const std::map<std::string, AuthorityTable>& tables,
@@ -184,7 +191,7 @@ SearchResult SearchService::search(const SearchRequest& req) {
     SearchResult result;
     result.page = req.page;
     result.size = req.size;
-    auto tables = impl_->authorities(h.db);
+    auto tables = impl_->authorities(h.archive);
 
     // Filters per facet field, as OR-queries of their boolean terms. A name of an entity selects
     // every document of the entity (all its names, every language); an entity id selects it alone.
@@ -268,17 +275,27 @@ SearchResult SearchService::search(const SearchRequest& req) {
     Xapian::Enquire enquire(h.db);
     enquire.set_query(main);
     bool by_date = req.sort != "relevance" || parsed.match_all;
-    if (by_date) enquire.set_sort_by_value_then_relevance(schema::SLOT_DATE, req.sort != "date-asc");
+    // Ties are broken by document id (SLOT_ID), not by Xapian's docid, which depends on how the
+    // documents are spread over shards: the same order with one shard or many. Value sorts only
+    // (no KeyMaker), which remote shards also do.
+    if (by_date) {
+      bool asc = req.sort == "date-asc";
+      enquire.set_sort_by_value_then_relevance(asc ? schema::SLOT_DATE_ID_ASC : schema::SLOT_DATE_ID_DESC,
+                                               !asc);
+    } else {
+      enquire.set_sort_by_relevance_then_value(schema::SLOT_ID, false);
+    }
     FacetSpy spy(main_slots);
-    if (!main_slots.empty()) enquire.add_matchspy(&spy);
+    if (!main_slots.empty() && !h.remote) enquire.add_matchspy(&spy);
     Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>((req.page - 1) * req.size),
                                          static_cast<Xapian::doccount>(req.size), all);
+    if (!main_slots.empty() && h.remote) count_every_match(enquire, spy, all);
     result.total = mset.get_matches_estimated();
 
     std::map<const schema::Field*, std::vector<FacetCount>> facet_out;
     for (std::size_t i = 0; i < main_fields.size(); ++i)
-      facet_out[main_fields[i]] = top_values(h.db, *main_fields[i], table_of(*tables, *main_fields[i]), lang,
-                                             spy.counts(i), {}, {}, facet_limit);
+      facet_out[main_fields[i]] = top_values(h.archive, *main_fields[i], table_of(*tables, *main_fields[i]),
+                                             lang, spy.counts(i), {}, {}, facet_limit);
     // A facet with a selection is counted without its own selection (multi-select navigation).
     if (req.facets) {
       for (const auto& flt : filters) {
@@ -286,10 +303,14 @@ SearchResult SearchService::search(const SearchRequest& req) {
         e.set_query(filtered(flt.field));
         const AuthorityTable* t = table_of(*tables, *flt.field);
         FacetSpy one({{*flt.field->slot, flt.field->facet != schema::FacetKind::Single, t}});
-        e.add_matchspy(&one);
-        e.get_mset(0, 0, all);
+        if (h.remote) {
+          count_every_match(e, one, all);
+        } else {
+          e.add_matchspy(&one);
+          e.get_mset(0, 0, all);
+        }
         facet_out[flt.field] =
-            top_values(h.db, *flt.field, t, lang, one.counts(0), flt.keys, flt.given, facet_limit);
+            top_values(h.archive, *flt.field, t, lang, one.counts(0), flt.keys, flt.given, facet_limit);
       }
       for (const auto* f : facet_fields) result.facets.emplace_back(std::string(f->name), facet_out[f]);
     }
@@ -387,7 +408,8 @@ std::vector<Document> SearchService::translations(const Document& doc) {
 }
 
 std::vector<EntityNames> SearchService::speaker_names(const Document& doc) {
-  return impl_->with_handle([&](Handle& h) { return names_of_speakers(*impl_->authorities(h.db), doc); });
+  return impl_->with_handle(
+      [&](Handle& h) { return names_of_speakers(*impl_->authorities(h.archive), doc); });
 }
 
 std::vector<FacetCount> SearchService::facet_values(const std::string& field, const std::string& prefix,
@@ -400,27 +422,27 @@ std::vector<FacetCount> SearchService::facet_values(const std::string& field, co
   const std::string lang = ui_language(ui, "");
   return impl_->with_handle([&](Handle& h) {
     std::vector<FacetCount> out;
-    auto tables = impl_->authorities(h.db);
+    auto tables = impl_->authorities(h.archive);
     if (const AuthorityTable* t = table_of(*tables, *f)) {
       // Entities with documents, found by any of their names or aliases.
       for (const AuthorityEntity& e : t->entities()) {
         if (e.documents == 0) continue;
         if (!entity_found_by(e.keys, prefix)) continue;
-        out.push_back(facet_count(h.db, *f, t, e.id, e.documents, false, lang, {}));
+        out.push_back(facet_count(h.archive, *f, t, e.id, e.documents, false, lang, {}));
       }
     } else {
       std::string start = std::string(f->filter_prefix) + key_prefix;
       for (auto it = h.db.allterms_begin(start); it != h.db.allterms_end(start); ++it) {
         std::string key = (*it).substr(f->filter_prefix.size());
         // "XA" must not swallow longer prefixes of other fields (none today, but be exact).
-        out.push_back({display_of(h.db, *f, key), key, it.get_termfreq(), false, {}, {}, {}});
+        out.push_back({display_of(h.archive, *f, key), key, it.get_termfreq(), false, {}, {}, {}});
       }
     }
     if (f->language_tags) {
       // The bare "zh" filter term is not a value of its own.
       out.erase(std::remove_if(out.begin(), out.end(),
                                [&](const FacetCount& c) {
-                                 return h.db.get_metadata(schema::facet_display_key(*f, c.key)).empty();
+                                 return h.archive.metadata(schema::facet_display_key(*f, c.key)).empty();
                                }),
                 out.end());
     }
@@ -433,18 +455,20 @@ std::vector<FacetCount> SearchService::facet_values(const std::string& field, co
 }
 
 std::vector<LoadRecord> SearchService::loads() {
-  return impl_->with_handle([&](Handle& h) { return read_loads(h.db); });
+  return impl_->with_handle([&](Handle& h) { return read_loads(h.archive); });
 }
 
 std::optional<LoadRecord> SearchService::load(const std::string& id) {
-  return impl_->with_handle([&](Handle& h) { return read_load(h.db, id); });
+  return impl_->with_handle([&](Handle& h) { return read_load(h.archive, id); });
 }
 
 IndexStats SearchService::stats() {
   return impl_->with_handle([&](Handle& h) {
     IndexStats st;
     st.documents = h.db.get_doccount();
-    st.revision = std::to_string(h.db.get_revision());
+    // One shard: its revision; several: each shard's, joined with "+".
+    for (std::size_t i = 0; i < h.archive.size(); ++i)
+      st.revision += (i ? "+" : "") + stored::revision_of(h.archive.shard(i));
     st.path = impl_->pool.dir();
     return st;
   });

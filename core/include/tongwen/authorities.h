@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "tongwen/config.h"
+#include "tongwen/index_reader.h"
 
 namespace tongwen {
 
@@ -84,7 +85,7 @@ class AuthorityTable {
                               const std::function<std::string(const std::string&)>& display,
                               const std::vector<CuratedEntity>& curated);
   // Every field that has authority records (speaker, topic, event) read from the index.
-  static std::map<std::string, AuthorityTable> from_index(Xapian::Database& db,
+  static std::map<std::string, AuthorityTable> from_index(const stored::Archive& archive,
                                                           const std::vector<CuratedEntity>& curated);
   static bool has_authorities(const std::string& field);
 

@@ -45,6 +45,14 @@ struct Settings {
     int max_wildcard_terms = 1000;  // words one wildcard may expand to
   } search;
 
+  struct Index {
+    // Comma-separated shards, each a local index folder or tcp://HOST:PORT of a xapian-tcpsrv;
+    // empty = the shards of the data folder (tongwen/index_reader.h shard_locations).
+    std::string shards;
+    int shard_timeout_ms = 2000;      // a remote shard that answers nothing for this long is missing
+    bool require_all_shards = false;  // a search missing a shard fails (503) instead of partial
+  } index;
+
   struct Ingest {
     int batch_size = 500;
     int threads = 0;  // 0 = one per core
@@ -80,6 +88,11 @@ Settings load_settings(const SettingsSources& sources);
 struct SettingDoc {
   std::string key, env, default_value, description;
 };
+// The items of a comma-separated shard list (index.shards), trimmed; "" -> none.
+std::vector<std::string> split_shards(const std::string& list);
+// tcp://HOST:PORT -> host and port; false when `location` is not of that form.
+bool parse_tcp_shard(const std::string& location, std::string& host, int& port);
+
 // Every key, for `tongwen config` and the README.
 std::vector<SettingDoc> settings_reference();
 

@@ -35,8 +35,8 @@
 
 #include "tongwen/metadata_keys.h"
 
-namespace Xapian {
-class Database;  // the readers take an open index; the server's facade need not see Xapian
+namespace tongwen::stored {
+class Archive;  // the readers take an open archive (tongwen/index_reader.h), every shard of it
 }
 
 namespace tongwen {
@@ -94,8 +94,8 @@ std::string load_keep_prefix(const std::string& id);
 
 // Every load's header, oldest first. Throws EnvironmentError("corrupt_index") on a record that
 // does not read.
-std::vector<LoadRecord> read_loads(const Xapian::Database& db);
+std::vector<LoadRecord> read_loads(const stored::Archive& db);
 // One load with its detail; nullopt when there is no such load. `id` may be "7" or "000007".
-std::optional<LoadRecord> read_load(const Xapian::Database& db, const std::string& id);
+std::optional<LoadRecord> read_load(const stored::Archive& db, const std::string& id);
 
 }  // namespace tongwen

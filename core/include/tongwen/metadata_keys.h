@@ -19,9 +19,10 @@ inline constexpr std::string_view kSourceRecord = "src:";     // + sha256(path):
 inline constexpr std::string_view kLoad = "load:";            // + NNNNNN[:PPPP]: the load history
 inline constexpr std::string_view kLoadSequence = "loadseq";  // the last load number given out
 inline constexpr std::string_view kLoadKeep = "loadkeep:";    // + NNNNNN ":" ...: versions a load replaced
+inline constexpr std::string_view kShardCount = "tongwen-shards";  // on shard 0: how many local shards
 
-inline constexpr std::array<std::string_view, 10> kAll = {
-    kSchemaVersion, kFacetDisplay, kAlignment, kLengthStats,  kTranslationTable,
-    kGroupRecord,   kSourceRecord, kLoad,      kLoadSequence, kLoadKeep};
+inline constexpr std::array<std::string_view, 11> kAll = {
+    kSchemaVersion, kFacetDisplay, kAlignment,    kLengthStats, kTranslationTable, kGroupRecord,
+    kSourceRecord,  kLoad,         kLoadSequence, kLoadKeep,    kShardCount};
 
 }  // namespace tongwen::metadata

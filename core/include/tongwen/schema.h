@@ -30,7 +30,17 @@ enum Slot : Xapian::valueno {
   SLOT_TOPICS = 6,    // facet keys of the topics and all their ancestors (a serialised list)
   SLOT_GROUP = 7,     // translation group id
   SLOT_HASH = 8,      // sha256 of the source file + the converter version: change detection
+  SLOT_ID = 9,        // the document id: breaks ties the same way over any number of shards
+  // Date then id, for sort=date-asc (date "\0" id) and sort=date (date "\0" id with its bytes
+  // inverted and a 0xFF end, so that a descending sort keeps ids ascending): one built-in value
+  // sort that remote shards also do (a KeyMaker is "not supported for the remote backend").
+  SLOT_DATE_ID_ASC = 10,
+  SLOT_DATE_ID_DESC = 11,
 };
+
+// The values of SLOT_DATE_ID_ASC and SLOT_DATE_ID_DESC.
+std::string date_id_ascending(const std::string& date, const std::string& id);
+std::string date_id_descending(const std::string& date, const std::string& id);
 
 // Term prefixes. Free-text fields have an exact-term prefix (words, CJK bigrams and last
 // characters, with positions) and a stem prefix ("Z" + prefix, English stems, no positions).

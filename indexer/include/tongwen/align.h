@@ -40,6 +40,7 @@
 
 #include "tongwen/alignment.h"
 #include "tongwen/glossary.h"
+#include "tongwen/index_reader.h"
 #include "tongwen/metadata_keys.h"
 #include "tongwen/model.h"
 
@@ -199,7 +200,7 @@ std::shared_ptr<const Lexicon> alignment_lexicon(const std::shared_ptr<const Glo
 class ArchiveModels {
  public:
   ArchiveModels() = default;
-  static ArchiveModels read(const Xapian::Database& db);
+  static ArchiveModels read(const stored::Archive& db);
   // Options for aligning `source` with `target`: the glossary, plus the archive's length statistics
   // and word translations for their language pair when it has them. The options point into this
   // object and `glossary`.

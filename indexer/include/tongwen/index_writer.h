@@ -45,12 +45,21 @@ class WriteObserver {
   virtual void before_commit(IndexWriter& writer) = 0;
 };
 
+// The one writer of an archive of one or more local shards (stored::local_shard_dir): each
+// document goes to the shard of its translation group (its own id when it has none) by a stable
+// hash (stored::shard_of), so a group's versions and alignment stay together. User metadata (load
+// history, source records, alignments, group records, models, facet display forms) is kept on
+// shard 0, so that what the writer reads back is archive-wide whatever the shard count; readers
+// look in every shard (stored::Archive::metadata).
 class IndexWriter {
  public:
   // Opens or creates the index in `dir`. When another process holds the write lock, retries until
   // `wait` has passed, then throws EnvironmentError("locked", ...). Refuses an index written with
-  // another schema version (EnvironmentError "schema").
-  explicit IndexWriter(const std::string& dir, std::chrono::milliseconds wait = std::chrono::milliseconds(0));
+  // another schema version (EnvironmentError "schema"). `shards` = 0 uses the shard count the
+  // index records (1 when none); N creates N shards in a new index (recording N) and refuses an
+  // index that has another count (UserError "shard_count").
+  explicit IndexWriter(const std::string& dir, std::chrono::milliseconds wait = std::chrono::milliseconds(0),
+                       std::size_t shards = 0);
   ~IndexWriter();
   IndexWriter(const IndexWriter&) = delete;
   IndexWriter& operator=(const IndexWriter&) = delete;
@@ -77,16 +86,24 @@ class IndexWriter {
   void commit();
   using CommitHook = std::function<void(IndexWriter&, const std::set<std::string>& groups)>;
   const std::set<std::string>& touched_groups() const { return touched_; }
-  Xapian::doccount doc_count() const { return db_.get_doccount(); }
+  Xapian::doccount doc_count() const;
+  std::size_t shard_count() const { return shards_.size(); }
+  // Documents of a translation group in the archive (every shard).
+  Xapian::doccount group_size(const std::string& group);
   // The glossary the commit hook's aligner anchors on (Glossary::configured(settings)); none by default.
   void set_glossary(std::shared_ptr<const Glossary> g) { glossary_ = std::move(g); }
   const std::shared_ptr<const Glossary>& glossary() const { return glossary_; }
-  Xapian::WritableDatabase& database() { return db_; }
+  // Shard 0: the one that holds the archive's user metadata.
+  Xapian::WritableDatabase& database() { return shards_[0]; }
   // One observer (not owned; nullptr: none).
   void set_observer(WriteObserver* o) { observer_ = o; }
 
  private:
-  Xapian::WritableDatabase db_;
+  // The shard holding the document with this id, or nullptr (every shard is looked at: a
+  // document whose group changed moves between shards).
+  Xapian::WritableDatabase* shard_holding(const std::string& id_term, Xapian::docid& did);
+  std::vector<Xapian::WritableDatabase> shards_;
+  Xapian::WritableDatabase db_;  // shards_[0] (a second handle on the same database)
   std::map<std::string, bool>
       display_traditional_;        // facet display keys seen: is the stored form Traditional?
   std::set<std::string> touched_;  // translation groups changed since the last commit

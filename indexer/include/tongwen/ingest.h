@@ -48,6 +48,9 @@ struct IngestOptions {
   // folder), or every one when no path is given.
   bool prune = false;
   std::string format;  // force one converter for every file
+  // Local shards: 0 = the count the index has (1 for a new one); N creates N in a new index and
+  // refuses an index with another count (IndexWriter).
+  std::size_t shards = 0;
   // Set on the load's writer (the load history); told finish() before the last commit.
   LoadRecorder* recorder = nullptr;
 };
