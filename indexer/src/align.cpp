@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <unordered_map>
@@ -81,30 +82,225 @@ std::vector<std::string> latin_words(std::u32string_view s) {
   return out;
 }
 
-// Numbers of two or more digits or with a decimal point; thousands separators dropped.
+// Chinese numeral characters: digit values (0-9) and multipliers (10 ... 10^8).
+int chinese_digit(char32_t c) {
+  switch (c) {
+    case U'零':
+    case U'〇':
+      return 0;
+    case U'一':
+      return 1;
+    case U'二':
+    case U'两':
+      return 2;
+    case U'三':
+      return 3;
+    case U'四':
+      return 4;
+    case U'五':
+      return 5;
+    case U'六':
+      return 6;
+    case U'七':
+      return 7;
+    case U'八':
+      return 8;
+    case U'九':
+      return 9;
+    default:
+      return -1;
+  }
+}
+double chinese_unit(char32_t c) {
+  switch (c) {
+    case U'十':
+      return 10;
+    case U'百':
+      return 100;
+    case U'千':
+      return 1000;
+    case U'万':
+      return 1e4;
+    case U'亿':
+      return 1e8;
+    default:
+      return 0;
+  }
+}
+
+// English number words: units and teens, tens, and multipliers.
+int english_small(const std::string& w) {
+  static const char* const kSmall[] = {"zero",    "one",     "two",       "three",    "four",
+                                       "five",    "six",     "seven",     "eight",    "nine",
+                                       "ten",     "eleven",  "twelve",    "thirteen", "fourteen",
+                                       "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"};
+  static const char* const kTens[] = {"twenty", "thirty",  "forty",  "fifty",
+                                      "sixty",  "seventy", "eighty", "ninety"};
+  for (int k = 0; k < 20; ++k)
+    if (w == kSmall[k]) return k;
+  for (int k = 0; k < 8; ++k)
+    if (w == kTens[k]) return 20 + 10 * k;
+  return -1;
+}
+double english_unit(const std::string& w) {
+  if (w == "hundred") return 100;
+  if (w == "thousand") return 1e3;
+  if (w == "million") return 1e6;
+  if (w == "billion") return 1e9;
+  if (w == "trillion") return 1e12;
+  return 0;
+}
+
+std::string number_key(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+
+// Numbers as values, so that the two sides of a translation agree however each writes them:
+// Arabic digits (thousands separators dropped: 1,000 = 1000), Chinese numerals and multipliers
+// (二十 = 20, 两千五百 = 2500, 3.5亿 = 350000000, 二〇二〇 = 2020, 百分之四十六 = 46) and English
+// number words (twenty-five = 25, 3 million = 3000000, a thousand = 1000). Only values of 10 or
+// more, or with a decimal point: single digits (一个, one of) are everywhere.
 std::vector<std::string> numbers(std::u32string_view s) {
   std::vector<std::string> out;
+  auto keep = [&](double v, bool point) {
+    if (v >= 10 || (point && v > 0)) out.push_back(number_key(v));
+  };
   for (std::size_t i = 0; i < s.size();) {
-    if (!is_digit(s[i]) || (i > 0 && is_ascii_letter(s[i - 1]))) {
+    char32_t c = s[i];
+    bool arabic = is_digit(c) && !(i > 0 && is_ascii_letter(s[i - 1]));
+    bool han = chinese_digit(c) >= 0 || chinese_unit(c) > 0;
+    if (!arabic && !han && !is_ascii_letter(c)) {
       ++i;
       continue;
     }
-    std::string n;
-    bool point = false;
-    while (i < s.size()) {
-      if (is_digit(s[i])) {
-        n.push_back(static_cast<char>(fold_digit(s[i++])));
-      } else if ((s[i] == ',' || s[i] == '.') && i + 1 < s.size() && is_digit(s[i + 1])) {
-        if (s[i] == '.') {
-          point = true;
-          n.push_back('.');
+    if (is_ascii_letter(c)) {
+      // A run of English number words ("two hundred and fifty thousand", "twenty-five", "a million").
+      auto word_at = [&](std::size_t k, std::size_t& after) {
+        std::string w;
+        while (k < s.size() && is_ascii_letter(s[k])) w.push_back(static_cast<char>(lower(s[k++])));
+        after = k;
+        return w;
+      };
+      bool after_a =
+          i >= 2 && s[i - 1] == ' ' && lower(s[i - 2]) == 'a' && (i < 3 || !is_ascii_letter(s[i - 3]));
+      double total = 0, section = 0;
+      bool any = false;
+      std::size_t k = i, end = i;
+      for (;;) {
+        std::size_t next = k;
+        std::string w = word_at(k, next);
+        int small = english_small(w);
+        double unit = english_unit(w);
+        if (small >= 0) {
+          section += small;
+        } else if (unit > 0 && (any || after_a)) {
+          if (section == 0) section = 1;
+          if (unit >= 1000) {
+            total += section * unit;
+            section = 0;
+          } else {
+            section *= unit;
+          }
+        } else if (!(any && w == "and")) {
+          break;
         }
-        ++i;
+        if (w != "and") {
+          any = true;
+          end = next;
+        }
+        if (next + 1 < s.size() && (s[next] == ' ' || s[next] == '-') && is_ascii_letter(s[next + 1]))
+          k = next + 1;
+        else
+          break;
+      }
+      if (any) {
+        keep(total + section, false);
+        i = end;
+      } else {
+        while (i < s.size() && (is_ascii_letter(s[i]) || is_digit(s[i]))) ++i;
+      }
+      continue;
+    }
+    // Arabic digits, then Chinese numerals or an English multiplier may follow (3.5亿, 3 million).
+    double value = 0;
+    bool point = false, digits = false;
+    std::size_t start = i;
+    if (arabic) {
+      std::string n;
+      while (i < s.size()) {
+        if (is_digit(s[i])) {
+          n.push_back(static_cast<char>(fold_digit(s[i++])));
+        } else if ((s[i] == ',' || s[i] == '.') && i + 1 < s.size() && is_digit(s[i + 1])) {
+          if (s[i] == '.') {
+            point = true;
+            n.push_back('.');
+          }
+          ++i;
+        } else {
+          break;
+        }
+      }
+      value = std::atof(n.c_str());
+      digits = true;
+      // "3 million", "1.5 billion"
+      std::size_t j = i;
+      while (j < s.size() && s[j] == ' ') ++j;
+      std::string w;
+      while (j < s.size() && is_ascii_letter(s[j])) w.push_back(static_cast<char>(lower(s[j++])));
+      if (double unit = english_unit(w); unit > 0 && j > i) {
+        keep(value * unit, false);
+        i = j;
+        continue;
+      }
+      if (i >= s.size() || chinese_unit(s[i]) == 0) {
+        // Plain digits: as before, two or more digits or a decimal point ("05" stays 5 too).
+        if (n.size() >= 2 || point) out.push_back(number_key(value));
+        continue;
+      }
+    }
+    // Chinese numerals, possibly after Arabic digits: total, section (below 10^4) and the pending digit.
+    double total = 0, section = 0, pending = digits ? value : 0;
+    bool has_digit = digits, has_unit = false;
+    std::size_t j = i;
+    for (; j < s.size(); ++j) {
+      int d = chinese_digit(s[j]);
+      double u = chinese_unit(s[j]);
+      if (d >= 0) {
+        pending = d;
+        has_digit = true;
+      } else if (u > 0) {
+        has_unit = true;
+        if (u >= 1e4) {
+          total = (total + section + pending) * u;
+          section = 0;
+        } else {
+          section += (pending == 0 && !has_digit ? 1 : pending) * u;
+        }
+        pending = 0;
       } else {
         break;
       }
     }
-    if (n.size() >= 2 || point) out.push_back(n);
+    std::u32string_view run = s.substr(start, j - start);
+    i = j;
+    if (!has_unit) {
+      // 二〇二〇: a year written digit by digit (three digits or more: 一一 and 三三两两 are words).
+      if (run.size() >= 3 && !digits) {
+        std::string n;
+        for (char32_t x : run) n += std::to_string(chinese_digit(x));
+        keep(std::atof(n.c_str()), false);
+      }
+      continue;
+    }
+    // Words, not numbers: 十分 (very), 万一 (in case), 千万 (by all means), a bare 百/千/万 (百姓, 万物).
+    bool word = !has_digit && (run != U"十" || (j < s.size() && s[j] == U'分'));
+    if (run.size() >= 2 && (run[0] == U'万' || run[0] == U'千' || run[0] == U'百' || run[0] == U'亿') &&
+        !digits)
+      word = true;
+    if (word) continue;
+    keep(total + section + pending, point);
   }
   return out;
 }
@@ -545,6 +741,10 @@ std::size_t alignment_length(std::string_view utf8) {
   std::size_t n = 0;
   for (std::size_t i = 0; i < utf8.size();) n += counts_for_length(text::next_code_point(utf8, i));
   return n;
+}
+
+std::vector<std::string> alignment_numbers(std::string_view utf8) {
+  return numbers(decode(utf8));
 }
 
 bool fully_anchored(const Document& doc) {

@@ -334,9 +334,9 @@ BOOST_AUTO_TEST_SUITE(alignment_quality, *boost::unit_test::precondition(test::N
 
 // Bars: what every path meets today, a little under the measured figure (the data and the random
 // cuts are fixed, so the figures are exact). Measured (issue 14's targets in brackets): TED by id
-// and file to file with archive 0.9531 [0.97], HTTP on the first fold 0.9365, glossary only 0.8016
+// and file to file with archive 0.9534 [0.97], HTTP on the first fold 0.9374, glossary only 0.8118
 // [0.90]; WMT by id 0.9400 and file to file with archive 0.9395 [0.95], HTTP on the first fold
-// 0.9390, glossary only 0.8955 [0.93]; WMT conversational 0.9572 by id and with archive [0.93].
+// 0.9390, glossary only 0.8964 [0.93]; WMT conversational 0.9572 by id and with archive [0.93].
 BOOST_AUTO_TEST_CASE(ted_talks_realign_on_every_path) {
   auto pairs = ted_pairs();
   BOOST_TEST(pairs.size() == 58u);
@@ -345,7 +345,7 @@ BOOST_AUTO_TEST_CASE(ted_talks_realign_on_every_path) {
   BOOST_TEST(r.path[kById].f1() >= 0.95);
   BOOST_TEST(r.path[kFilesArchive].f1() >= 0.95);
   BOOST_TEST(r.path[kHttp].f1() >= 0.93);
-  BOOST_TEST(r.path[kFilesGlossary].f1() >= 0.80);
+  BOOST_TEST(r.path[kFilesGlossary].f1() >= 0.81);
   // The archive's lexicon is what lifts the file path: without it F1 drops by a sixth.
   BOOST_TEST(r.path[kFilesArchive].f1() > r.path[kFilesGlossary].f1() + 0.1);
 }

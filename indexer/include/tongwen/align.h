@@ -164,6 +164,11 @@ LengthStats anchored_length_stats(const Alignment& a, const Document& source, co
 // Letters, digits and Han characters in a UTF-8 string (the length unit of the length model).
 std::size_t alignment_length(std::string_view utf8);
 
+// The numbers the aligner matches across the two sides, as values ("46", "2500", "3500000",
+// "3.5"): Arabic digits (1,000 = 1000), Chinese numerals (两千五百, 3.5亿, 二〇二〇, 百分之四十六) and
+// English number words (twenty-five, 3 million, a thousand); values of 10 or more, or decimals.
+std::vector<std::string> alignment_numbers(std::string_view utf8);
+
 // --- Stored alignments -----------------------------------------------------------------------
 
 // Metadata key of the translation table learned from the archive's anchored Chinese-English pairs:

@@ -113,6 +113,34 @@ BOOST_DATA_TEST_CASE(splits_chinese_and_english_sentences_clauses_and_weak_break
   BOOST_TEST(show_split(c.text, c.lang) == c.expected);
 }
 
+// Numbers as the aligner matches them across languages: the same value however each side writes it.
+struct NumberCase {
+  const char* text;
+  const char* expected;  // values joined by " "
+};
+std::ostream& operator<<(std::ostream& o, const NumberCase& c) {
+  return o << c.text;
+}
+const NumberCase kNumberCases[] = {
+    {"In 2020, 1,000 people paid 3.50 dollars; 7 left.", "2020 1000 3.5"},
+    {"46 percent of 20,000 cases, about 3 million in all", "46 20000 3000000"},
+    {"twenty-five years, two hundred and fifty thousand votes, a thousand times, one of them",
+     "25 250000 1000"},
+    {"Ninety nine bottles and a million stars", "99 1000000"},
+    {"两千五百台，百分之四十六，3.5亿元，二〇二〇年，十年，三千万人", "2500 46 350000000 2020 10 30000000"},
+    {"2万人，第十五届，一百万", "20000 15 1000000"},
+    // Words, not numbers: 一个, 十分 (very), 万一 (in case), 千万 (by all means), 百姓, 一一.
+    {"一个人十分高兴，万一千万不要，百姓一一说", ""},
+    {"G5 and 5G covid19 ten", "10"},
+};
+
+BOOST_DATA_TEST_CASE(reads_numbers_as_values_in_digits_chinese_numerals_and_english_words,
+                     bdata::make(kNumberCases), c) {
+  std::string got;
+  for (const auto& n : alignment_numbers(c.text)) got += (got.empty() ? "" : " ") + n;
+  BOOST_TEST(got == c.expected);
+}
+
 Document doc(const std::string& id, const std::string& lang, const std::vector<std::string>& paragraphs) {
   Document d;
   d.id = id;
