@@ -79,7 +79,8 @@ class TcpServer {
                dir.c_str(), static_cast<char*>(nullptr));
       ::_exit(127);
     }
-    for (int i = 0; i < 200 && !listening(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    for (int i = 0; i < 200 && !listening(port); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
   ~TcpServer() {
     if (pid_ <= 0) return;  // never kill(-1)
@@ -126,7 +127,8 @@ std::string facets_text(const SearchResult& r) {
   for (const auto& [name, values] : r.facets) {
     out += name + ":";
     for (const auto& v : values)
-      out += " " + v.key + "=" + v.value + "/" + std::to_string(v.count) + (v.selected ? "*" : "") + "#" + v.id;
+      out +=
+          " " + v.key + "=" + v.value + "/" + std::to_string(v.count) + (v.selected ? "*" : "") + "#" + v.id;
     out += "\n";
   }
   return out;
@@ -139,7 +141,9 @@ void check_same(const SearchResult& a, const SearchResult& b, const std::string&
     for (std::size_t i = 0; i < a.hits.size(); ++i) {
       BOOST_TEST(a.hits[i].id == b.hits[i].id);
       // The shards' statistics are summed in another order: the last bits of a weight may differ.
-      if (weights) BOOST_TEST(std::abs(a.hits[i].score - b.hits[i].score) <= 1e-9 * std::max(1.0, std::abs(a.hits[i].score)));
+      if (weights)
+        BOOST_TEST(std::abs(a.hits[i].score - b.hits[i].score) <=
+                   1e-9 * std::max(1.0, std::abs(a.hits[i].score)));
       BOOST_TEST(a.hits[i].snippet.html == b.hits[i].snippet.html);
       BOOST_TEST(a.hits[i].title_snippet.html == b.hits[i].title_snippet.html);
     }
