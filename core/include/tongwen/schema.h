@@ -120,7 +120,7 @@ std::vector<std::string> unserialise_list(std::string_view data);
 
 // Bump when the analysis or the schema changes: an index built by another version is refused
 // with a message to rebuild it.
-inline constexpr std::string_view kSchemaVersion = "tongwen-schema-1";
+inline constexpr std::string_view kSchemaVersion = "tongwen-schema-2";  // 2: slots 9-11 (id, date+id)
 inline constexpr std::string_view kSchemaVersionKey = metadata::kSchemaVersion;
 
 // The one schema-version policy, for every reader and writer: an index is this program's when it
