@@ -3,10 +3,12 @@
 #pragma once
 
 #include <Poco/JSON/Object.h>
+#include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/URI.h>
 
 #include <cstdint>
+#include <istream>
 
 #include <map>
 #include <string>
@@ -59,6 +61,14 @@ void discard_body(Poco::Net::HTTPServerRequest& req, std::uint64_t cap);
 // connection closes): a modest overshoot gets its answer rather than a reset, and no client makes
 // the server read much more than its limit.
 constexpr std::uint64_t kDrainBytes = 16ull << 20;
+
+// The body of POST /api/documents as an Upload: a multipart form (one `file` part plus metadata
+// fields, and the fields of the request's query) when `req` says multipart/form-data, else the raw
+// file named by ?filename= with metadata in the query `p`. Reads `body` to its end, not req.stream(). The
+// file name is reduced to its base name. Throws UserError("bad_request") for a form that cannot be read or
+// has no or more than one file part, UserError("bad_parameter") when there is no file name (api_write.cpp;
+// fuzzed by fuzz_upload).
+Upload parse_upload(const Poco::Net::HTTPRequest& req, std::istream& body, const Params& p);
 
 // Dispatches a request (everything under /api/ and /healthz). Throws UserError("not_found") for an
 // unknown route.
