@@ -2,10 +2,13 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 
 #include "cli.h"
+#include "tongwen/convert_worker.h"
 #include "tongwen/errors.h"
 #include "tongwen/util.h"
 
@@ -113,6 +116,16 @@ exit codes: 0 ok, 1 some inputs failed, 2 usage or configuration error, 3 enviro
 int main(int argc, char** argv) {
   using namespace tongwen;
   using namespace tongwen::cli;
+  // The hidden worker mode (tongwen/convert_worker.h): `tongwen __convert-worker FD MEMORY_MB`.
+  if (argc == 4 && std::strcmp(argv[1], "__convert-worker") == 0)
+    return worker::serve(std::atoi(argv[2]), std::strtoull(argv[3], nullptr, 10));
+  // PDF and DOCX convert in workers started from this very program: fork + exec of a fresh image,
+  // not a bare fork of a process whose other threads may hold locks.
+  {
+    std::error_code ec;
+    auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) worker::enable({self.string(), "__convert-worker"});
+  }
   std::vector<std::string> rest;
   Global g;
   std::string command;

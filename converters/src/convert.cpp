@@ -13,6 +13,7 @@
 #include <tuple>
 
 #include "converters.h"
+#include "tongwen/convert_worker.h"
 #include "tongwen/errors.h"
 #include "tongwen/json.h"
 #include "tongwen/text.h"
@@ -283,7 +284,8 @@ ConvertResult convert_bytes(const std::string& path, std::string_view bytes, con
   ConvertResult result;
   result.format = std::string(conv.name());
   result.converter_version = conv.version();
-  result.documents = conv.convert(in);
+  const bool in_worker = conv.isolated() && in.limits.worker_memory_mb > 0 && worker::enabled();
+  result.documents = in_worker ? worker::convert(conv, in) : conv.convert(in);
   if (result.documents.empty()) throw ConvertError(path, "no_text", "contains no document");
   Completer completer(path, sha256_hex(bytes), bytes.size(), options, result.format);
   bool single = result.documents.size() == 1;

@@ -355,6 +355,7 @@ std::string language_tag(const std::string& declared, const std::string& detecte
 class DocxConverter final : public Converter {
  public:
   std::string_view name() const override { return "docx"; }
+  bool isolated() const override { return true; }  // Poco::Zip and inflate on hostile bytes (zip bombs)
   std::string_view description() const override {
     return "Word documents (.docx): paragraphs, headings, tables; title, author, keywords, date from "
            "core.xml";

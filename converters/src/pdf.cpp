@@ -24,9 +24,9 @@
 // Bounds: poppler is a large C++ parser fed hostile bytes. What is bounded here: the input size
 // (convert.max_file_mb), the extracted text (convert.max_unzipped_mb, the same budget as inflated
 // zip bytes), and the wall time, checked between pages (convert.timeout_seconds, kind
-// "timeout"). What is not: time and memory inside a single page (a crafted content stream or
-// image can still make poppler slow or large). Omega runs such parsers in a worker process
-// with rlimits; that is the remaining step if hostile PDFs are expected.
+// "timeout"). Time and memory inside a single page (a crafted content stream or image can make
+// poppler slow or large) and poppler's crashes are bounded by running the converter in a worker
+// process with rlimits (isolated(); tongwen/convert_worker.h), as Omega does.
 #include <poppler/cpp/poppler-document.h>
 #include <poppler/cpp/poppler-global.h>
 #include <poppler/cpp/poppler-page.h>
@@ -321,6 +321,7 @@ std::string date_of(std::time_t t) {
 class PdfConverter final : public Converter {
  public:
   std::string_view name() const override { return "pdf"; }
+  bool isolated() const override { return true; }  // poppler, a large C++ parser, on hostile bytes
   std::string_view description() const override {
     return "PDF with a text layer (poppler): paragraphs from the page layout; title, author, keywords, date";
   }

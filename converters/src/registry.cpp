@@ -14,6 +14,7 @@ ConvertLimits ConvertLimits::from(const Settings& s) {
   l.max_unzipped_bytes = s.convert.max_unzipped_mb << 20;
   l.max_xml_depth = s.convert.max_xml_depth;
   l.timeout_seconds = s.convert.timeout_seconds;
+  l.worker_memory_mb = s.convert.worker_memory_mb;
   return l;
 }
 

@@ -230,7 +230,10 @@ class TmxConverter final : public Converter {
 
   static void apply_props(DocBuild& b, const Props& props) {
     Document& d = b.doc;
-    for (const auto& [key, value] : props) {
+    for (const auto& prop : props) {
+      // Named, not a structured binding: clang 14 (the fuzz build) cannot capture bindings in lambdas.
+      const std::string& key = prop.first;
+      const std::string& value = prop.second;
       if (value.empty()) continue;
       if (key == "x-tongwen-speaker") {
         bool known = std::any_of(d.speakers.begin(), d.speakers.end(),

@@ -242,10 +242,15 @@ const std::vector<Key>& keys() {
        int_field([](Settings& s) -> int& { return s.convert.max_xml_depth; }, 16, 100000),
        [](const Settings& s) { return str(s.convert.max_xml_depth); }},
       {"convert.timeout_seconds", nullptr,
-       "time limit for converting one PDF (checked between pages; other formats are bounded by the size "
-       "limits)",
+       "time limit for converting one PDF or DOCX (in the worker: CPU time, and wall time plus 5 s; PDF "
+       "also between pages; other formats are bounded by the size limits)",
        int_field([](Settings& s) -> int& { return s.convert.timeout_seconds; }, 1, 86400),
        [](const Settings& s) { return str(s.convert.timeout_seconds); }},
+      {"convert.worker_memory_mb", nullptr,
+       "memory limit of the worker process that converts PDF and DOCX files (a crash, hang or blow-up "
+       "fails the file, not the command); 0 converts them inside the process",
+       u64_field([](Settings& s) -> std::uint64_t& { return s.convert.worker_memory_mb; }, 0, 1 << 20),
+       [](const Settings& s) { return std::to_string(s.convert.worker_memory_mb); }},
   };
   return k;
 }

@@ -46,6 +46,7 @@ const std::vector<ErrorCode>& error_codes() {
       {"encrypted", U, 422, 1, "the file is encrypted"},
       {"unsupported", U, 422, 1, "no converter takes this file"},
       {"timeout", U, 422, 1, "the conversion took longer than allowed"},
+      {"converter_crashed", U, 422, 1, "the converter worker died on the file (crash or abort)"},
       {"manifest", U, 422, 1, "the CSV manifest is malformed (the message gives the line)"},
       // Bulk-load report rows that are not conversion failures.
       {"failed_before", U, 422, 1, "an unchanged file that failed before, not retried"},

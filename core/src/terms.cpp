@@ -80,6 +80,10 @@ Xapian::Query QueryTerms::text(std::string_view input, std::string_view prefix, 
 
   std::vector<Xapian::Query> parts;
   parts.reserve(toks.size());
+  // A lone character at the end after other tokens (`Q洋`): Xapian 1.4 phrases take only terms,
+  // not the wildcard it needs, so it is ANDed to the phrase of the rest (found by fuzz_query: the
+  // wildcard inside OP_PHRASE threw Xapian::UnimplementedError out of the parser).
+  Xapian::Query tail;
   for (std::size_t i = 0; i < toks.size(); ++i) {
     const Token& t = toks[i];
     bool last = i + 1 == toks.size();
@@ -89,7 +93,7 @@ Xapian::Query QueryTerms::text(std::string_view input, std::string_view prefix, 
       if (last) {
         // The text may go on in the document: the bigram before already covers this character;
         // a lone character needs the wildcard.
-        if (run_of_one) parts.push_back(lone_char(t));
+        if (run_of_one) tail = lone_char(t);
         continue;
       }
       // Followed by a word: in the document this character also ends its run.
@@ -98,9 +102,11 @@ Xapian::Query QueryTerms::text(std::string_view input, std::string_view prefix, 
     }
     parts.emplace_back(term(t.term), 1, t.position + 1);
   }
-  if (parts.size() == 1) return parts[0];
-  return Xapian::Query(Xapian::Query::OP_PHRASE, parts.begin(), parts.end(),
-                       static_cast<Xapian::termcount>(parts.size()));
+  Xapian::Query phrase = parts.size() == 1
+                             ? parts[0]
+                             : Xapian::Query(Xapian::Query::OP_PHRASE, parts.begin(), parts.end(),
+                                             static_cast<Xapian::termcount>(parts.size()));
+  return tail.empty() ? phrase : Xapian::Query(Xapian::Query::OP_AND, phrase, tail);
 }
 
 Xapian::Query QueryTerms::wildcard(std::string_view word, std::string_view prefix) {

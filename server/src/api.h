@@ -3,10 +3,12 @@
 #pragma once
 
 #include <Poco/JSON/Object.h>
+#include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/URI.h>
 
 #include <cstdint>
+#include <istream>
 
 #include <initializer_list>
 #include <map>
@@ -89,6 +91,14 @@ const std::vector<Route>& routes();
 // UserError("method_not_allowed") naming the methods it takes.
 std::pair<const Route*, PathArgs> match_route(const std::string& method,
                                               const std::vector<std::string>& segments);
+
+// The body of POST /api/documents as an Upload: a multipart form (one `file` part plus metadata
+// fields, and the fields of the request's query) when `req` says multipart/form-data, else the raw
+// file named by ?filename= with metadata in the query `p`. Reads `body` to its end, not req.stream(). The
+// file name is reduced to its base name. Throws UserError("bad_request") for a form that cannot be read or
+// has no or more than one file part, UserError("bad_parameter") when there is no file name (api_write.cpp;
+// fuzzed by fuzz_upload).
+Upload parse_upload(const Poco::Net::HTTPRequest& req, std::istream& body, const Params& p);
 
 // Dispatches a request (everything under /api/ and /healthz) through the table.
 ApiResponse route(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const Poco::URI& uri);

@@ -281,8 +281,8 @@ class FilePart : public Poco::Net::PartHandler {
   std::string filename, bytes, extra;
 };
 
-// The request as an Upload: a multipart form (a `file` part plus metadata fields) or a raw body
-// named by ?filename= with metadata in the query.
+// The request as an Upload: the body limited to server.max_upload_mb, parsed by parse_upload. A
+// body that did not arrive whole or was cut at the limit wins over what the parser made of it.
 Upload read_upload(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const Params& p) {
   const std::uint64_t mb = ctx.settings.server.max_upload_mb;
   const std::uint64_t limit = mb << 20;
@@ -291,20 +291,31 @@ Upload read_upload(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const Par
   LimitedBuf buf(req, limit);
   std::istream body(&buf);
   Upload up;
-  std::string type = req.getContentType();
-  if (Poco::icompare(type.substr(0, 19), "multipart/form-data") == 0) {
+  try {
+    up = parse_upload(req, body, p);
+  } catch (const UserError&) {
+    buf.check();
+    if (buf.exceeded()) too_large(req, mb, &buf);
+    throw;
+  }
+  buf.check();
+  if (buf.exceeded()) too_large(req, mb, &buf);
+  return up;
+}
+
+}  // namespace
+
+Upload parse_upload(const Poco::Net::HTTPRequest& req, std::istream& body, const Params& p) {
+  Upload up;
+  if (Poco::icompare(req.getContentType().substr(0, 19), "multipart/form-data") == 0) {
     Poco::Net::HTMLForm form;
     form.setFieldLimit(100);
     FilePart part;
     try {
       form.load(req, body, part);
     } catch (const Poco::Exception& e) {
-      buf.check();
-      if (buf.exceeded()) too_large(req, mb, &buf);
       throw UserError("bad_request", "the form cannot be read: " + e.displayText());
     }
-    buf.check();
-    if (buf.exceeded()) too_large(req, mb, &buf);
     if (!part.extra.empty())
       throw UserError("bad_request",
                       "unexpected file part \"" + part.extra + "\": send one part named \"file\"");
@@ -327,8 +338,6 @@ Upload read_upload(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const Par
     }
   } else {
     up.bytes.assign(std::istreambuf_iterator<char>(body), std::istreambuf_iterator<char>());
-    buf.check();
-    if (buf.exceeded()) too_large(req, mb, &buf);
     for (const auto& [k, v] : p) {
       if (!k.empty() && k[0] == '_') continue;
       if (k == "filename") {
@@ -349,8 +358,6 @@ Upload read_upload(ApiContext& ctx, Poco::Net::HTTPServerRequest& req, const Par
                     "the upload needs a file name (the form part's filename, or ?filename=NAME.ext)");
   return up;
 }
-
-}  // namespace
 
 // Before refusing a request whose body is left unread: reads and drops up to `cap` bytes of it
 // (closing a socket with unread data sends a reset, which can destroy the response on its way to

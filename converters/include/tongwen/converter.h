@@ -23,6 +23,9 @@ struct ConvertLimits {
   std::uint64_t max_unzipped_bytes = 256ull << 20;
   int max_xml_depth = 256;
   int timeout_seconds = 60;
+  // Memory of a converter worker (convert.worker_memory_mb); 0 converts isolated formats in the
+  // calling process (tongwen/convert_worker.h).
+  std::uint64_t worker_memory_mb = 1024;
 
   static ConvertLimits from(const Settings& s);
 };
@@ -47,6 +50,9 @@ class Converter {
   virtual int sniff(std::string_view path, std::string_view head) const = 0;
   // Bumped when the converter's output changes, so that unchanged files are converted again.
   virtual int version() const { return 1; }
+  // True for formats parsed by third-party code from untrusted binary input (PDF, DOCX): they run
+  // in a converter worker when the program enabled workers (tongwen/convert_worker.h).
+  virtual bool isolated() const { return false; }
   // One file -> one or more documents. Throws ConvertError naming the file and the problem.
   // Fills what the format carries; convert() below completes the rest.
   virtual std::vector<Document> convert(const ConvertInput& in) const = 0;

@@ -69,6 +69,7 @@ struct Settings {
     std::uint64_t max_unzipped_mb = 256;
     int max_xml_depth = 256;
     int timeout_seconds = 60;
+    std::uint64_t worker_memory_mb = 1024;  // 0: PDF and DOCX convert inside the process
   } convert;
 
   std::string index_dir() const { return data_dir + "/index"; }

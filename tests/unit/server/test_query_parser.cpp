@@ -59,6 +59,9 @@ BOOST_AUTO_TEST_CASE(words_operators_and_fields) {
       {"date:..2020", "VALUE_LE 0 2020~"},
       {"innovat*", "WILDCARD SYNONYM innovat"},
       {"人", "WILDCARD SYNONYM 人"},  // one character: its unigram or any bigram starting with it
+      // A lone character after a word: ANDed, since a Xapian 1.4 phrase cannot hold its wildcard
+      // (fuzz_query found Xapian::UnimplementedError escaping the parser).
+      {"Q洋", "(q@1 AND WILDCARD SYNONYM 洋)"},
       {"", "<alldocuments>"},
   };
   for (const auto& c : cases)
