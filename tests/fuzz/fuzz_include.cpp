@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <string_view>
 
 #include "fuzz_support.h"
 #include "tongwen/converter.h"
@@ -77,14 +78,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   options.use_sidecar = false;
   options.format = "tei";
   options.limits.max_unzipped_bytes = 32ull << 20;
+  // libFuzzer copies the strings a target compares with into its inputs, so a marker may come from
+  // the input itself: only text the input does not hold can have been read from outside.
+  const std::string_view input = fuzz::as_view(data, size);
+  auto from_outside = [&](const std::string& text, std::string_view marker) {
+    return text.find(marker) != std::string::npos && input.find(marker) == std::string_view::npos;
+  };
   fuzz::tongwen_errors_only([&] {
-    ConvertResult r = convert_bytes((fixture / "top.xml").string(), fuzz::as_view(data, size), options);
+    ConvertResult r = convert_bytes((fixture / "top.xml").string(), input, options);
     for (const auto& d : r.documents) {
       fuzz::require(text::is_valid_utf8(d.title), "title is UTF-8");
       for (const auto& p : d.paragraphs) {
         fuzz::require(text::is_valid_utf8(p.text), "paragraph text is UTF-8");
-        fuzz::require(p.text.find("outside the tree") == std::string::npos, "no text from outside the tree");
-        fuzz::require(p.text.find("root:") == std::string::npos, "no text from /etc/passwd");
+        fuzz::require(!from_outside(p.text, "outside the tree"), "no text from outside the tree");
+        fuzz::require(!from_outside(p.text, "root:"), "no text from /etc/passwd");
       }
     }
   });
