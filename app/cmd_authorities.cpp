@@ -37,11 +37,9 @@ exit: 0, 2 bad curated file or usage, 3 index unreadable.
   std::vector<std::string> fields;
   for (const schema::Field* f : schema::authority_fields()) fields.emplace_back(f->name);
   if (!do_export && !a.positional.empty()) {
-    if (!AuthorityTable::has_authorities(a.positional[0])) {
-      std::string known;
-      for (const auto& f : fields) known += (known.empty() ? "" : ", ") + f;
-      throw UsageError("unknown field \"" + a.positional[0] + "\" (" + known + ")");
-    }
+    if (!AuthorityTable::has_authorities(a.positional[0]))
+      throw UsageError("unknown field \"" + a.positional[0] + "\" (" +
+                       schema::field_names(schema::authority_fields()) + ")");
     fields = {a.positional[0]};
   }
   Settings s = settings(g);

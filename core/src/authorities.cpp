@@ -107,8 +107,7 @@ AuthorityObservation observe_document(const Document& d, const std::string& fiel
   return o;
 }
 
-bool entity_found_by(const std::vector<std::string>& keys, std::string_view prefix) {
-  const std::string key_prefix = schema::facet_key(prefix);
+bool entity_found_by(const std::vector<std::string>& keys, const std::string& key_prefix) {
   auto starts = [](const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; };
   if (std::any_of(keys.begin(), keys.end(), [&](const std::string& k) { return starts(k, key_prefix); }))
     return true;

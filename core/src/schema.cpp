@@ -31,6 +31,12 @@ std::vector<const Field*> authority_fields() {
   return out;
 }
 
+std::string field_names(const std::vector<const Field*>& fields) {
+  std::string out;
+  for (const Field* f : fields) out += (out.empty() ? "" : ", ") + std::string(f->name);
+  return out;
+}
+
 std::vector<std::string> field_values(const Document& d, const Field& f) {
   std::vector<std::string> out;
   auto one = [&](const std::string& v) {

@@ -299,12 +299,9 @@ ApiResponse handle_facets(ApiContext& ctx, Poco::Net::HTTPServerRequest&, const 
     // Counted over the documents of a search (what the page's "show more" lists): the facet's
     // own selection is left out of its counts, as in /api/search.
     const schema::Field* f = schema::find_field(field);
-    if (!f || f->facet == schema::FacetKind::None) {
-      std::string known;
-      for (const schema::Field* ff : schema::facet_fields())
-        known += (known.empty() ? "" : ", ") + std::string(ff->name);
-      throw UserError("bad_parameter", "unknown facet \"" + field + "\" (known: " + known + ")");
-    }
+    if (!f || f->facet == schema::FacetKind::None)
+      throw UserError("bad_parameter", "unknown facet \"" + field +
+                                           "\" (known: " + schema::field_names(schema::facet_fields()) + ")");
     SearchRequest sr = search_request(p);
     sr.size = 0;
     sr.facet_limit = 10000;
@@ -315,7 +312,7 @@ ApiResponse handle_facets(ApiContext& ctx, Poco::Net::HTTPServerRequest&, const 
         if (static_cast<int>(values.size()) >= limit) break;
         // An entity is found by any of its names (keys) or their pinyin; another value by its key.
         bool found = c.keys.empty() ? c.key.compare(0, key_prefix.size(), key_prefix) == 0
-                                    : entity_found_by(c.keys, param(p, "prefix"));
+                                    : entity_found_by(c.keys, key_prefix);
         if (found) values.push_back(c);
       }
     }

@@ -416,7 +416,8 @@ std::vector<FacetCount> SearchService::facet_values(const std::string& field, co
                                                     int limit, const std::string& ui) {
   const schema::Field* f = schema::find_field(field);
   if (!f || f->facet == schema::FacetKind::None)
-    bad_parameter("unknown facet \"" + field + "\" (known: speaker, topic, event, year, lang, type)");
+    bad_parameter("unknown facet \"" + field + "\" (known: " + schema::field_names(schema::facet_fields()) +
+                  ")");
   if (limit < 1 || limit > 10000) bad_parameter("limit must be between 1 and 10000");
   std::string key_prefix = schema::facet_key(prefix);
   const std::string lang = ui_language(ui, "");
@@ -427,7 +428,7 @@ std::vector<FacetCount> SearchService::facet_values(const std::string& field, co
       // Entities with documents, found by any of their names or aliases.
       for (const AuthorityEntity& e : t->entities()) {
         if (e.documents == 0) continue;
-        if (!entity_found_by(e.keys, prefix)) continue;
+        if (!entity_found_by(e.keys, key_prefix)) continue;
         out.push_back(facet_count(h.archive, *f, t, e.id, e.documents, false, lang, {}));
       }
     } else {

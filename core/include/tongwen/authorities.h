@@ -42,11 +42,12 @@ struct AuthorityConflict {
   std::vector<std::string> groups;  // the translation groups that paired them
 };
 
-// Whether an entity with these facet keys (its names and aliases) is found by `prefix`: a key
-// starts with the prefix's facet key, or, for a prefix of Latin letters, the toneless pinyin of a
-// Chinese key starts with it, spaces ignored (`liu yang`, `liuy` and `Liu` find 刘洋). Finding never
-// merges: two people whose names read alike are two entities, both found.
-bool entity_found_by(const std::vector<std::string>& keys, std::string_view prefix);
+// Whether an entity with these facet keys (its names and aliases) is found by `key_prefix`, the
+// facet key (schema::facet_key) of what was typed, computed once by the caller: a key starts with
+// it, or, for a prefix of Latin letters, the toneless pinyin of a Chinese key starts with it,
+// spaces ignored (`liu yang`, `liuy` and `Liu` find 刘洋). Finding never merges: two people whose
+// names read alike are two entities, both found.
+bool entity_found_by(const std::vector<std::string>& keys, const std::string& key_prefix);
 
 // One line of the curated file.
 struct CuratedEntity {

@@ -95,6 +95,8 @@ const Field* find_field(std::string_view name) noexcept;
 std::vector<const Field*> facet_fields();
 // Fields whose values are entities (authority records), in table order.
 std::vector<const Field*> authority_fields();
+// Their names for a message: "speaker, topic, event".
+std::string field_names(const std::vector<const Field*>& fields);
 
 // The key under which a facet value is filtered and counted: the value through the text pipeline's
 // normalisation (case, width, Traditional->Simplified), with surrounding space trimmed and inner
