@@ -42,8 +42,9 @@ options:
   --threads N          conversion threads (default: ingest.threads, 0 = one per core)
   --batch-size N       documents per commit (default: ingest.batch_size)
   --shards N           a new index gets N local shards (translation groups spread by a hash of
-                       the group id; shards commit in parallel); an index with another count is
-                       refused (shard_count). Without it: the count the index has (1 when new)
+                       the group id; each shard written by its own thread); an index with another
+                       count is refused (shard_count). Without it: the count the index has
+                       (ingest.shards when new, default 1)
   --json               print a machine-readable summary on stdout
   --quiet              no progress on stderr
 

@@ -219,6 +219,10 @@ const std::vector<Key>& keys() {
       {"ingest.threads", "TONGWEN_THREADS", "conversion threads (0 = one per core)",
        int_field([](Settings& s) -> int& { return s.ingest.threads; }, 0, 256),
        [](const Settings& s) { return str(s.ingest.threads); }},
+      {"ingest.shards", "TONGWEN_INGEST_SHARDS",
+       "local shards of a new index, each written by its own thread (0 = one per core; --shards wins)",
+       int_field([](Settings& s) -> int& { return s.ingest.shards; }, 0, 256),
+       [](const Settings& s) { return str(s.ingest.shards); }},
       {"ingest.report_format", nullptr, "report format: csv or jsonl",
        [](Settings& s, const std::string& v) -> std::string {
          if (v != "csv" && v != "jsonl") return "expected csv or jsonl, got \"" + v + "\"";

@@ -1,6 +1,8 @@
 #include "tongwen/index_writer.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <thread>
 
@@ -85,7 +87,83 @@ PreparedDocument prepare_document(const Document& doc, terms::TermWriter& writer
   return p;
 }
 
+// One shard's writer thread: runs the tasks queued for its shard in order. At most kQueued tasks
+// wait (each holds a prepared document), so a fast producer cannot fill memory.
+class IndexWriter::ShardThread {
+ public:
+  ShardThread() : thread_([this] { loop(); }) {}
+  ~ShardThread() {
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      stop_ = true;  // what is still queued was never committed: it is dropped
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  void push(std::function<void()> task) {
+    std::unique_lock<std::mutex> lk(mu_);
+    cv_.wait(lk, [&] { return queue_.size() < kQueued; });
+    queue_.push_back(std::move(task));
+    cv_.notify_all();
+  }
+  // Returns when every queued task has run; rethrows the first that failed (the tasks after a
+  // failure are not run: nothing more is written to a shard that failed).
+  void drain() {
+    std::unique_lock<std::mutex> lk(mu_);
+    cv_.wait(lk, [&] { return queue_.empty() && !running_; });
+    if (error_) {
+      std::exception_ptr e = error_;
+      error_ = nullptr;
+      std::rethrow_exception(e);
+    }
+  }
+
+ private:
+  static constexpr std::size_t kQueued = 64;
+  void loop() {
+    std::unique_lock<std::mutex> lk(mu_);
+    for (;;) {
+      cv_.wait(lk, [&] { return stop_ || !queue_.empty(); });
+      if (stop_) return;
+      std::function<void()> task = std::move(queue_.front());
+      queue_.pop_front();
+      running_ = true;
+      cv_.notify_all();  // room in the queue
+      bool skip = error_ != nullptr;
+      lk.unlock();
+      std::exception_ptr failed;
+      if (!skip) {
+        try {
+          task();
+        } catch (...) {
+          failed = std::current_exception();
+        }
+      }
+      lk.lock();
+      running_ = false;
+      if (failed && !error_) error_ = failed;
+      cv_.notify_all();  // perhaps idle
+    }
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> queue_;
+  bool running_ = false, stop_ = false;
+  std::exception_ptr error_;
+  std::thread thread_;  // last: started once the rest is constructed
+};
+
 namespace {
+
+// Xapian's glass backend refuses a term longer than this in add_document; checked before a
+// document is queued, so that the refusal still names the document being put.
+constexpr std::size_t kMaxTermBytes = 245;
+
+void check_terms(const Xapian::Document& doc) {
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t)
+    if ((*t).size() > kMaxTermBytes)
+      throw Xapian::InvalidArgumentError("Term too long (> " + std::to_string(kMaxTermBytes) + "): " + *t);
+}
 
 Xapian::WritableDatabase open_writable(const std::string& dir,
                                        std::chrono::steady_clock::time_point deadline) {
@@ -110,7 +188,8 @@ void check_schema(Xapian::WritableDatabase& db, const std::string& dir) {
 
 }  // namespace
 
-IndexWriter::IndexWriter(const std::string& dir, std::chrono::milliseconds wait, std::size_t shards)
+IndexWriter::IndexWriter(const std::string& dir, std::chrono::milliseconds wait, std::size_t shards,
+                         std::size_t new_shards)
     : shards_{open_writable(dir, std::chrono::steady_clock::now() + wait)}, db_(shards_[0]) {
   auto deadline = std::chrono::steady_clock::now() + wait;
   check_schema(db_, dir);
@@ -121,6 +200,7 @@ IndexWriter::IndexWriter(const std::string& dir, std::chrono::milliseconds wait,
   bool fresh = recorded.empty() && db_.get_doccount() == 0 &&
                db_.metadata_keys_begin(std::string(metadata::kSourceRecord)) ==
                    db_.metadata_keys_end(std::string(metadata::kSourceRecord));
+  if (shards == 0 && fresh && new_shards > 1) shards = new_shards;
   if (shards != 0 && shards != have) {
     if (!fresh)
       throw UserError("shard_count", "index " + dir + " has " + std::to_string(have) + " shard" +
@@ -137,10 +217,13 @@ IndexWriter::IndexWriter(const std::string& dir, std::chrono::milliseconds wait,
     shards_.push_back(open_writable(sdir, deadline));
     check_schema(shards_.back(), sdir);
   }
+  if (have > 1)
+    for (std::size_t k = 0; k < have; ++k) threads_.push_back(std::make_unique<ShardThread>());
   hook_ = align_groups;  // every write path keeps the stored alignments of translation groups current
 }
 
 IndexWriter::~IndexWriter() {
+  threads_.clear();  // joined before the shards close
   for (auto& s : shards_) {
     try {
       if (atomic_) s.cancel_transaction();  // never committed: none of it is kept
@@ -150,19 +233,57 @@ IndexWriter::~IndexWriter() {
   }
 }
 
-Xapian::doccount IndexWriter::doc_count() const {
+void IndexWriter::drain(std::size_t k) {
+  if (threaded()) threads_[k]->drain();
+}
+
+void IndexWriter::drain_all() {
+  for (auto& t : threads_) t->drain();
+}
+
+void IndexWriter::run_on(std::size_t k, std::function<void()> task) {
+  if (threaded())
+    threads_[k]->push(std::move(task));
+  else
+    task();
+}
+
+void IndexWriter::read_ids() {
+  if (ids_read_) return;
+  drain_all();
+  const std::string prefix(schema::PREFIX_ID);
+  for (std::size_t k = 0; k < shards_.size(); ++k)
+    for (auto t = shards_[k].allterms_begin(prefix); t != shards_[k].allterms_end(prefix); ++t)
+      ids_.emplace((*t).substr(prefix.size()), k);
+  ids_read_ = true;
+}
+
+Xapian::doccount IndexWriter::doc_count() {
+  drain_all();
   Xapian::doccount n = 0;
   for (const auto& s : shards_) n += s.get_doccount();
   return n;
 }
 
 Xapian::doccount IndexWriter::group_size(const std::string& group) {
+  drain_all();
   Xapian::doccount n = 0;
   for (auto& s : shards_) n += s.get_termfreq(std::string(schema::PREFIX_GROUP) + group);
   return n;
 }
 
 Xapian::WritableDatabase* IndexWriter::shard_holding(const std::string& id_term, Xapian::docid& did) {
+  if (threaded()) {
+    read_ids();
+    auto it = ids_.find(id_term.substr(schema::PREFIX_ID.size()));
+    if (it == ids_.end()) return nullptr;
+    drain(it->second);  // its thread is idle: the shard may be read here
+    Xapian::WritableDatabase& s = shards_[it->second];
+    auto p = s.postlist_begin(id_term);
+    if (p == s.postlist_end(id_term)) return nullptr;
+    did = *p;
+    return &s;
+  }
   for (auto& s : shards_) {
     auto it = s.postlist_begin(id_term);
     if (it != s.postlist_end(id_term)) {
@@ -175,8 +296,8 @@ Xapian::WritableDatabase* IndexWriter::shard_holding(const std::string& id_term,
 
 bool IndexWriter::put(PreparedDocument&& doc) {
   std::string id_term = std::string(schema::PREFIX_ID) + doc.id;
-  Xapian::WritableDatabase& target =
-      shards_[stored::shard_of(doc.group.empty() ? doc.id : doc.group, shards_.size())];
+  const std::size_t target = stored::shard_of(doc.group.empty() ? doc.id : doc.group, shards_.size());
+  if (threaded()) check_terms(doc.xdoc);
   Xapian::docid did = 0;
   Xapian::WritableDatabase* holder = shard_holding(id_term, did);
   bool existed = holder != nullptr;
@@ -189,20 +310,28 @@ bool IndexWriter::put(PreparedDocument&& doc) {
     observer_->on_put(doc.id, nullptr);
   }
   if (!doc.group.empty()) touched_.insert(doc.group);
+  bool replace = existed && holder == &shards_[target];
+  if (existed && !replace)
+    holder->delete_document(id_term);  // its group changed: it moves to the group's shard (idle)
+  if (threaded()) ids_[doc.id] = target;
   // A new id is added outright: replace_document would look the id term up a second time (the
   // lookup above also sees documents put earlier in the same uncommitted batch).
-  if (existed && holder != &target) {
-    holder->delete_document(id_term);  // its group changed: it moves to the group's shard
-    existed = false;
-  }
-  if (existed)
-    target.replace_document(id_term, doc.xdoc);
-  else
-    target.add_document(doc.xdoc);
-  existed = holder != nullptr;
-  // One display form per facet key: the first one seen, except that a Simplified form replaces a
-  // Traditional one (王建國 and 王建国 are one value; the facet shows 王建国).
-  for (auto& [key, value] : doc.facet_display) {
+  Xapian::WritableDatabase& db = shards_[target];
+  auto xdoc = std::make_shared<Xapian::Document>(std::move(doc.xdoc));
+  run_on(target, [&db, xdoc, replace, id_term = std::move(id_term)] {
+    if (replace)
+      db.replace_document(id_term, *xdoc);
+    else
+      db.add_document(*xdoc);
+  });
+  run_on(0, [this, display = std::move(doc.facet_display)] { record_display(display); });
+  return existed;
+}
+
+// One display form per facet key: the first one seen, except that a Simplified form replaces a
+// Traditional one (王建國 and 王建国 are one value; the facet shows 王建国). On shard 0's thread.
+void IndexWriter::record_display(const std::vector<std::pair<std::string, std::string>>& display) {
+  for (auto& [key, value] : display) {
     auto [seen, fresh] = display_traditional_.try_emplace(key, false);
     if (fresh) {
       std::string current = db_.get_metadata(key);
@@ -214,7 +343,6 @@ bool IndexWriter::put(PreparedDocument&& doc) {
       seen->second = false;
     }
   }
-  return existed;
 }
 
 bool IndexWriter::remove(const std::string& id) {
@@ -227,6 +355,7 @@ bool IndexWriter::remove(const std::string& id) {
   if (!group.empty()) touched_.insert(group);
   if (observer_) observer_->on_remove(id, old);
   holder->delete_document(id_term);
+  if (threaded()) ids_.erase(id);
   return true;
 }
 
@@ -244,6 +373,7 @@ bool IndexWriter::get(const std::string& id, Document& out) {
 }
 
 std::vector<std::string> IndexWriter::group_members(const std::string& group) {
+  drain_all();
   std::vector<std::string> ids;
   std::string term = std::string(schema::PREFIX_GROUP) + group;
   for (auto& db : shards_)
@@ -259,16 +389,19 @@ std::vector<std::string> IndexWriter::group_members(const std::string& group) {
 }
 
 void IndexWriter::set_metadata(const std::string& key, const std::string& value) {
+  drain(0);
   if (observer_ && key.compare(0, metadata::kSourceRecord.size(), metadata::kSourceRecord) == 0)
     observer_->on_source_record(key, db_.get_metadata(key));
   db_.set_metadata(key, value);
 }
 
 std::string IndexWriter::get_metadata(const std::string& key) {
+  drain(0);
   return db_.get_metadata(key);
 }
 
 std::vector<std::string> IndexWriter::metadata_keys(const std::string& prefix) {
+  drain(0);
   std::vector<std::string> out;
   for (auto it = db_.metadata_keys_begin(prefix); it != db_.metadata_keys_end(prefix); ++it)
     out.push_back(*it);
@@ -277,11 +410,13 @@ std::vector<std::string> IndexWriter::metadata_keys(const std::string& prefix) {
 
 void IndexWriter::begin_atomic() {
   if (atomic_) return;
+  drain_all();
   for (auto& s : shards_) s.begin_transaction(true);
   atomic_ = true;
 }
 
 void IndexWriter::commit() {
+  drain_all();
   if (hook_ && !touched_.empty()) hook_(*this, touched_);
   touched_.clear();
   if (observer_) observer_->before_commit(*this);

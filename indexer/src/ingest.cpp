@@ -809,8 +809,12 @@ IngestSummary ingest(const Settings& settings, const IngestOptions& options, con
   std::unique_ptr<IndexWriter> writer;
   if (!options.dry_run) {
     Poco::File(settings.data_dir).createDirectories();
-    writer = std::make_unique<IndexWriter>(
-        settings.index_dir(), std::chrono::seconds(settings.server.write_wait_seconds), options.shards);
+    const std::size_t new_shards = settings.ingest.shards > 0
+                                       ? static_cast<std::size_t>(settings.ingest.shards)
+                                       : std::max(1u, std::thread::hardware_concurrency());
+    writer = std::make_unique<IndexWriter>(settings.index_dir(),
+                                           std::chrono::seconds(settings.server.write_wait_seconds),
+                                           options.shards, new_shards);
     writer->set_glossary(Glossary::configured(settings));
     if (options.recorder) writer->set_observer(options.recorder);
   }

@@ -56,6 +56,7 @@ struct Settings {
   struct Ingest {
     int batch_size = 500;
     int threads = 0;  // 0 = one per core
+    int shards = 1;   // local shards of a new index when --shards is not given (0 = one per core)
     std::string report_format = "csv";
   } ingest;
 

@@ -7,8 +7,10 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "tongwen/glossary.h"
@@ -57,9 +59,10 @@ class IndexWriter {
   // `wait` has passed, then throws EnvironmentError("locked", ...). Refuses an index written with
   // another schema version (EnvironmentError "schema"). `shards` = 0 uses the shard count the
   // index records (1 when none); N creates N shards in a new index (recording N) and refuses an
-  // index that has another count (UserError "shard_count").
+  // index that has another count (UserError "shard_count"). `new_shards` is the count a new index
+  // gets when `shards` is 0 (the ingest.shards setting).
   explicit IndexWriter(const std::string& dir, std::chrono::milliseconds wait = std::chrono::milliseconds(0),
-                       std::size_t shards = 0);
+                       std::size_t shards = 0, std::size_t new_shards = 1);
   ~IndexWriter();
   IndexWriter(const IndexWriter&) = delete;
   IndexWriter& operator=(const IndexWriter&) = delete;
@@ -86,19 +89,35 @@ class IndexWriter {
   void commit();
   using CommitHook = std::function<void(IndexWriter&, const std::set<std::string>& groups)>;
   const std::set<std::string>& touched_groups() const { return touched_; }
-  Xapian::doccount doc_count() const;
+  Xapian::doccount doc_count();
   std::size_t shard_count() const { return shards_.size(); }
   // Documents of a translation group in the archive (every shard).
   Xapian::doccount group_size(const std::string& group);
   // The glossary the commit hook's aligner anchors on (Glossary::configured(settings)); none by default.
   void set_glossary(std::shared_ptr<const Glossary> g) { glossary_ = std::move(g); }
   const std::shared_ptr<const Glossary>& glossary() const { return glossary_; }
-  // Shard 0: the one that holds the archive's user metadata.
-  Xapian::WritableDatabase& database() { return shards_[0]; }
+  // Shard 0: the one that holds the archive's user metadata (every shard's queued writes done).
+  Xapian::WritableDatabase& database() {
+    drain_all();
+    return shards_[0];
+  }
   // One observer (not owned; nullptr: none).
   void set_observer(WriteObserver* o) { observer_ = o; }
 
  private:
+  class ShardThread;
+  // With several shards each shard's writes run on its own thread (ShardThread: a
+  // WritableDatabase is used by one thread at a time); every other use of a shard waits until
+  // that shard's queue is empty. With one shard everything runs on the caller's thread.
+  bool threaded() const { return !threads_.empty(); }
+  void drain(std::size_t k);
+  void drain_all();
+  // Runs `task` on shard k: queued on its thread, or at once with one shard.
+  void run_on(std::size_t k, std::function<void()> task);
+  // Threaded: reads every shard's document ids into ids_ once, so that a put finds the shard
+  // holding an id without touching (and waiting for) the other shards.
+  void read_ids();
+  void record_display(const std::vector<std::pair<std::string, std::string>>& display);
   // The shard holding the document with this id, or nullptr (every shard is looked at: a
   // document whose group changed moves between shards).
   Xapian::WritableDatabase* shard_holding(const std::string& id_term, Xapian::docid& did);
@@ -111,6 +130,9 @@ class IndexWriter {
   bool atomic_ = false;
   std::shared_ptr<const Glossary> glossary_;  // inside a Xapian transaction opened by begin_atomic()
   WriteObserver* observer_ = nullptr;
+  std::vector<std::unique_ptr<ShardThread>> threads_;  // one per shard when there are several
+  std::unordered_map<std::string, std::size_t> ids_;   // threaded: document id -> its shard
+  bool ids_read_ = false;
 };
 
 }  // namespace tongwen
