@@ -9,6 +9,7 @@
 #include "tongwen/align.h"
 #include "tongwen/commit_gate.h"
 #include "tongwen/errors.h"
+#include "tongwen/facet_ordinals.h"
 #include "tongwen/index_reader.h"
 #include "tongwen/metadata_keys.h"
 #include "tongwen/schema.h"
@@ -56,9 +57,9 @@ PreparedDocument prepare_document(const Document& doc, terms::TermWriter& writer
   // prefix, each facet key as a filter term, in the field's slot and with its display form.
   for (const Field& f : kFields) {
     if (f.facet == FacetKind::None) continue;
+    std::vector<std::string>& keys = p.facet_keys.emplace_back();
     if (f.has_text)
       for (const auto& v : field_values(doc, f)) writer.index_text(x, v, f.text_prefix);
-    std::vector<std::string> keys;
     for (auto& [key, written] : facet_entries(doc, f)) {
       if (f.language_tags) {
         for (const auto& v : lang_filter_values(written)) add_filter(x, f, facet_key(v));
@@ -68,6 +69,7 @@ PreparedDocument prepare_document(const Document& doc, terms::TermWriter& writer
       display(f, key, written);
       keys.push_back(key);
     }
+    if (f.facet == FacetKind::Single && keys.size() > 1) keys.resize(1);  // the slot holds the first
     if (keys.empty()) continue;
     x.add_value(*f.slot, f.facet == FacetKind::Single ? keys.front() : serialise_list(keys));
   }
@@ -314,6 +316,7 @@ bool IndexWriter::put(PreparedDocument&& doc) {
   if (existed && !replace)
     holder->delete_document(id_term);  // its group changed: it moves to the group's shard (idle)
   if (threaded()) ids_[doc.id] = target;
+  if (!doc.facet_keys.empty()) doc.xdoc.add_value(schema::SLOT_FACET_ORDINALS, ordinals_of(doc.facet_keys));
   // A new id is added outright: replace_document would look the id term up a second time (the
   // lookup above also sees documents put earlier in the same uncommitted batch).
   Xapian::WritableDatabase& db = shards_[target];
@@ -326,6 +329,35 @@ bool IndexWriter::put(PreparedDocument&& doc) {
   });
   run_on(0, [this, display = std::move(doc.facet_display)] { record_display(display); });
   return existed;
+}
+
+std::string IndexWriter::ordinals_of(const std::vector<std::vector<std::string>>& facet_keys) {
+  const auto fields = schema::facet_fields();
+  if (next_ordinal_.empty()) {  // the ordinals given so far, read once per writer
+    drain(0);
+    next_ordinal_.assign(fields.size(), 0);
+    const std::string prefix(metadata::kFacetOrdinal);
+    for (auto it = db_.metadata_keys_begin(prefix); it != db_.metadata_keys_end(prefix); ++it) {
+      std::string v = db_.get_metadata(*it);
+      auto ord = static_cast<std::uint32_t>(std::stoul(v));
+      ordinals_.emplace(*it, ord);
+      for (std::size_t i = 0; i < fields.size(); ++i)
+        if ((*it).compare(prefix.size(), fields[i]->name.size() + 1, std::string(fields[i]->name) + ":") == 0)
+          next_ordinal_[i] = std::max(next_ordinal_[i], ord + 1);
+    }
+  }
+  facets::Ordinals ords(fields.size());
+  for (std::size_t i = 0; i < fields.size() && i < facet_keys.size(); ++i)
+    for (const auto& key : facet_keys[i]) {
+      std::string mk = facets::ordinal_key(*fields[i], key);
+      auto [it, fresh] = ordinals_.try_emplace(std::move(mk), next_ordinal_[i]);
+      if (fresh) {
+        ++next_ordinal_[i];
+        run_on(0, [this, k = it->first, v = std::to_string(it->second)] { db_.set_metadata(k, v); });
+      }
+      ords[i].push_back(it->second);
+    }
+  return facets::pack(ords);
 }
 
 // One display form per facet key: the first one seen, except that a Simplified form replaces a

@@ -44,6 +44,8 @@ struct SearchService::Impl {
   std::mutex authorities_mu;
   std::shared_ptr<const Tables> authorities_cache;
   std::string authorities_stamp;
+  std::shared_ptr<const facets::Dictionary> ordinals_cache;  // facet ordinals, same revision
+  std::string ordinals_stamp;
 
   Impl(const std::string& dir, const Settings& s)
       : settings(s), pool(dir, s), curated(configured_authorities(s)) {
@@ -58,6 +60,16 @@ struct SearchService::Impl {
       authorities_stamp = stamp;
     }
     return authorities_cache;
+  }
+
+  std::shared_ptr<const facets::Dictionary> facet_ordinals(const stored::Archive& db) {
+    std::string stamp = db.stamp();
+    std::lock_guard<std::mutex> lock(authorities_mu);
+    if (!ordinals_cache || stamp != ordinals_stamp) {
+      ordinals_cache = std::make_shared<const facets::Dictionary>(facets::Dictionary::read(db));
+      ordinals_stamp = stamp;
+    }
+    return ordinals_cache;
   }
 
   template <class F>
@@ -192,6 +204,7 @@ SearchResult SearchService::search(const SearchRequest& req) {
     result.page = req.page;
     result.size = req.size;
     auto tables = impl_->authorities(h.archive);
+    auto ordinals = impl_->facet_ordinals(h.archive);
 
     // Filters per facet field, as OR-queries of their boolean terms. A name of an entity selects
     // every document of the entity (all its names, every language); an entity id selects it alone.
@@ -263,12 +276,17 @@ SearchResult SearchService::search(const SearchRequest& req) {
 
     // The main run counts the facets that have no selection of their own.
     std::vector<const schema::Field*> facet_fields = schema::facet_fields();
+    auto slot_of = [&](const schema::Field* f) {
+      auto at = static_cast<std::size_t>(std::find(facet_fields.begin(), facet_fields.end(), f) -
+                                         facet_fields.begin());
+      return FacetSpy::SlotSpec{*f->slot, f->facet != schema::FacetKind::Single, table_of(*tables, *f), at};
+    };
     std::vector<FacetSpy::SlotSpec> main_slots;
     std::vector<const schema::Field*> main_fields;
     if (req.facets) {
       for (const auto* f : facet_fields) {
         if (selected_of(f)) continue;
-        main_slots.push_back({*f->slot, f->facet != schema::FacetKind::Single, table_of(*tables, *f)});
+        main_slots.push_back(slot_of(f));
         main_fields.push_back(f);
       }
     }
@@ -285,7 +303,7 @@ SearchResult SearchService::search(const SearchRequest& req) {
     } else {
       enquire.set_sort_by_relevance_then_value(schema::SLOT_ID, false);
     }
-    FacetSpy spy(main_slots);
+    FacetSpy spy(main_slots, ordinals.get());
     if (!main_slots.empty() && !h.remote) enquire.add_matchspy(&spy);
     Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>((req.page - 1) * req.size),
                                          static_cast<Xapian::doccount>(req.size), all);
@@ -302,7 +320,7 @@ SearchResult SearchService::search(const SearchRequest& req) {
         Xapian::Enquire e(h.db);
         e.set_query(filtered(flt.field));
         const AuthorityTable* t = table_of(*tables, *flt.field);
-        FacetSpy one({{*flt.field->slot, flt.field->facet != schema::FacetKind::Single, t}});
+        FacetSpy one({slot_of(flt.field)}, ordinals.get());
         if (h.remote) {
           count_every_match(e, one, all);
         } else {

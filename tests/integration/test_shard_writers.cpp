@@ -38,7 +38,7 @@ Document doc(const std::string& id, const std::string& group, const std::string&
 
 // id -> (shard, stored data) over the shards of a data folder.
 std::map<std::string, std::pair<std::size_t, std::string>> contents(const std::string& index_dir,
-                                                                  std::size_t shards) {
+                                                                    std::size_t shards) {
   std::map<std::string, std::pair<std::size_t, std::string>> out;
   for (std::size_t k = 0; k < shards; ++k) {
     Xapian::Database db(stored::local_shard_dir(index_dir, k));
@@ -103,7 +103,8 @@ BOOST_AUTO_TEST_CASE(a_document_whose_group_changes_moves_within_one_batch) {
   // Two groups that hash to different shards of 3.
   std::string g1 = "group-1", g2;
   for (int i = 2; g2.empty(); ++i)
-    if (stored::shard_of("group-" + std::to_string(i), 3) != stored::shard_of(g1, 3)) g2 = "group-" + std::to_string(i);
+    if (stored::shard_of("group-" + std::to_string(i), 3) != stored::shard_of(g1, 3))
+      g2 = "group-" + std::to_string(i);
   {
     IndexWriter w(s.index_dir(), std::chrono::milliseconds(0), 3);
     BOOST_TEST(!w.put(prepare_document(doc("d1", g1, "first version"), tw, "h1")));

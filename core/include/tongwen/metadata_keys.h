@@ -20,9 +20,10 @@ inline constexpr std::string_view kLoad = "load:";            // + NNNNNN[:PPPP]
 inline constexpr std::string_view kLoadSequence = "loadseq";  // the last load number given out
 inline constexpr std::string_view kLoadKeep = "loadkeep:";    // + NNNNNN ":" ...: versions a load replaced
 inline constexpr std::string_view kShardCount = "tongwen-shards";  // on shard 0: how many local shards
+inline constexpr std::string_view kFacetOrdinal = "facetord:";     // + field ":" + key: its ordinal
 
-inline constexpr std::array<std::string_view, 11> kAll = {
+inline constexpr std::array<std::string_view, 12> kAll = {
     kSchemaVersion, kFacetDisplay, kAlignment,    kLengthStats, kTranslationTable, kGroupRecord,
-    kSourceRecord,  kLoad,         kLoadSequence, kLoadKeep,    kShardCount};
+    kSourceRecord,  kLoad,         kLoadSequence, kLoadKeep,    kShardCount,       kFacetOrdinal};
 
 }  // namespace tongwen::metadata

@@ -36,6 +36,9 @@ enum Slot : Xapian::valueno {
   // sort that remote shards also do (a KeyMaker is "not supported for the remote backend").
   SLOT_DATE_ID_ASC = 10,
   SLOT_DATE_ID_DESC = 11,
+  // Every facet key of the document as a small number (tongwen/facet_ordinals.h): one value read
+  // per match counts all the facets, instead of one string slot per field.
+  SLOT_FACET_ORDINALS = 12,
 };
 
 // The values of SLOT_DATE_ID_ASC and SLOT_DATE_ID_DESC.

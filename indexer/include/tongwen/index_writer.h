@@ -26,6 +26,9 @@ struct PreparedDocument {
   Xapian::Document xdoc;
   // Facet display forms to record: metadata key -> display value.
   std::vector<std::pair<std::string, std::string>> facet_display;
+  // Facet keys per facet field (schema::facet_fields() order): the writer gives them ordinals
+  // (tongwen/facet_ordinals.h) and stores them in SLOT_FACET_ORDINALS.
+  std::vector<std::vector<std::string>> facet_keys;
 };
 
 // Builds the Xapian form of doc (thread-compatible: one TermWriter per thread).
@@ -118,6 +121,9 @@ class IndexWriter {
   // holding an id without touching (and waiting for) the other shards.
   void read_ids();
   void record_display(const std::vector<std::pair<std::string, std::string>>& display);
+  // The packed ordinals of a document's facet keys; new keys get the next ordinal of their field,
+  // recorded on shard 0 with the document.
+  std::string ordinals_of(const std::vector<std::vector<std::string>>& facet_keys);
   // The shard holding the document with this id, or nullptr (every shard is looked at: a
   // document whose group changed moves between shards).
   Xapian::WritableDatabase* shard_holding(const std::string& id_term, Xapian::docid& did);
@@ -133,6 +139,8 @@ class IndexWriter {
   std::vector<std::unique_ptr<ShardThread>> threads_;  // one per shard when there are several
   std::unordered_map<std::string, std::size_t> ids_;   // threaded: document id -> its shard
   bool ids_read_ = false;
+  std::unordered_map<std::string, std::uint32_t> ordinals_;  // facet ordinal metadata key -> ordinal
+  std::vector<std::uint32_t> next_ordinal_;                  // per facet field; empty until read
 };
 
 }  // namespace tongwen
