@@ -2,6 +2,7 @@
 
 #include <Poco/File.h>
 
+#include <algorithm>
 #include <future>
 #include <optional>
 #include <thread>
@@ -32,9 +33,49 @@ DatabasePool::DatabasePool(const std::string& dir, const Settings& settings)
     }
   }
   locations_ = stored::shard_locations(dir_, settings);
-  for (const auto& loc : locations_) remote_.push_back(loc.rfind("tcp://", 0) == 0);
-  health_.resize(locations_.size());
+  for (const auto& loc : locations_) {
+    std::string host;
+    int port = 0;
+    remote_.push_back(parse_tcp_shard(loc, host, port));
+    contexts_.push_back(remote_.back() ? "remote:tcp(" + host + ":" + std::to_string(port) + ")" : "");
+  }
+  down_.resize(locations_.size());
   release(open());
+  if (std::find(remote_.begin(), remote_.end(), true) != remote_.end())
+    prober_ = std::thread([this] { probe_loop(); });
+}
+
+DatabasePool::~DatabasePool() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  probe_cv_.notify_all();
+  if (prober_.joinable()) prober_.join();
+}
+
+void DatabasePool::probe_loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    probe_cv_.wait_for(lock, kShardRetry, [this] { return stopping_; });
+    if (stopping_) return;
+    std::vector<std::size_t> down;
+    for (std::size_t i = 0; i < down_.size(); ++i)
+      if (down_[i]) down.push_back(i);
+    if (down.empty()) continue;
+    lock.unlock();
+    // Sequentially: a silent shard holds up the others' retry by the timeout at most.
+    std::vector<std::size_t> up;
+    for (std::size_t i : down) {
+      try {
+        stored::open_shard(locations_[i], shard_timeout_ms_);
+        up.push_back(i);
+      } catch (const Xapian::Error&) {
+      }
+    }
+    lock.lock();
+    for (std::size_t i : up) down_[i] = false;
+  }
 }
 
 void DatabasePool::backoff(int attempt) {
@@ -109,26 +150,25 @@ void DatabasePool::refuse_partial(std::unique_ptr<DbHandle> h) {
 
 bool DatabasePool::try_shard(std::size_t i) {
   std::lock_guard<std::mutex> lock(mu_);
-  Health& s = health_[i];
-  if (!s.down) return true;
-  auto now = Clock::now();
-  if (now < s.next_try) return false;
-  s.next_try = now + kShardRetry;  // this handle tries it; the others wait for the outcome
-  return true;
+  return !down_[i];
 }
 
 void DatabasePool::mark_shard(std::size_t i, bool up) {
   std::lock_guard<std::mutex> lock(mu_);
-  health_[i].down = !up;
-  if (!up) health_[i].next_try = Clock::now() + kShardRetry;
+  down_[i] = !up;
 }
 
 bool DatabasePool::retry_due(const DbHandle& h) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto now = Clock::now();
   for (std::size_t i : h.missing_at)
-    if (!health_[i].down || now >= health_[i].next_try) return true;
+    if (!down_[i]) return true;
   return false;
+}
+
+void DatabasePool::shard_failed(const std::string& context) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (std::size_t i = 0; i < contexts_.size(); ++i)
+    if (remote_[i] && context == contexts_[i]) down_[i] = true;
 }
 
 std::unique_ptr<DbHandle> DatabasePool::acquire(bool latest) {

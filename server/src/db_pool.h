@@ -5,18 +5,21 @@
 // Remote shards may fail: a handle opened while a remote shard is down, refuses or answers nothing
 // within index.shard_timeout_ms searches the others (DbHandle::shards names the missing ones), and
 // a read that meets a Xapian::NetworkError is retried on a handle whose shards are all opened anew
-// (reopen() does not cure a broken connection). A shard found down is left out of new handles
-// without trying it for kShardRetry; then one handle tries it again, and once it answers, every
-// handle missing it is opened anew when next borrowed.
+// (reopen() does not cure a broken connection), without the shard the error names. A shard found
+// down is left out of new handles without trying it: the pool's prober thread tries it every
+// kShardRetry, and once it answers, every handle missing it is opened anew when next borrowed (so
+// no search waits for a retry of a shard that is still silent).
 #pragma once
 
 #include <xapian.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -48,6 +51,9 @@ class DatabasePool {
   // the index at `dir` (stored::shard_locations), read once here. Reads server.reopen_seconds and,
   // for its error message, search.max_wildcard_terms.
   DatabasePool(const std::string& dir, const Settings& settings);
+  ~DatabasePool();
+  DatabasePool(const DatabasePool&) = delete;
+  DatabasePool& operator=(const DatabasePool&) = delete;
 
   // Runs f(DbHandle&) on a borrowed handle and returns its result. A read overtaken by commits
   // (Xapian::DatabaseModifiedError, or a block already reused by a later revision, which Xapian
@@ -94,6 +100,7 @@ class DatabasePool {
         // the shards anew and leaves out those that still do not answer.
         if (attempt >= kMaxNetworkAttempts)
           throw EnvironmentError("index", "index error: " + e.get_description());
+        shard_failed(e.get_context());
         fresh = true;
         continue;
       } catch (const Xapian::Error& e) {
@@ -105,7 +112,7 @@ class DatabasePool {
     }
   }
 
-  // How long a remote shard found down is left out before a handle tries it again.
+  // How often the prober tries a remote shard found down.
   static constexpr std::chrono::milliseconds kShardRetry{1000};
 
   const std::string& dir() const { return dir_; }
@@ -120,23 +127,26 @@ class DatabasePool {
   std::unique_ptr<DbHandle> open();
   [[noreturn]] void refuse_partial(std::unique_ptr<DbHandle> h);
   // Shard health, shared by the handles (under mu_). try_shard: whether open() should try remote
-  // shard i now (claiming the retry of a shard found down); retry_due: whether some shard `h`
-  // misses may answer again.
+  // shard i (not when it is down: the prober does); retry_due: whether some shard `h` misses
+  // answers again; shard_failed: marks down the shard a NetworkError's context names
+  // ("remote:tcp(HOST:PORT)").
   bool try_shard(std::size_t i);
   void mark_shard(std::size_t i, bool up);
   bool retry_due(const DbHandle& h);
+  void shard_failed(const std::string& context);
+  void probe_loop();
   // A handle of this pool; `latest` reopens it at the newest revision whatever its age.
   std::unique_ptr<DbHandle> acquire(bool latest);
   void release(std::unique_ptr<DbHandle> h);
 
   std::string dir_;
   std::vector<std::string> locations_;
-  std::vector<bool> remote_;  // per location: tcp://
-  struct Health {
-    bool down = false;
-    std::chrono::steady_clock::time_point next_try;
-  };
-  std::vector<Health> health_;
+  std::vector<bool> remote_;           // per location: tcp://
+  std::vector<std::string> contexts_;  // per remote location: its NetworkError context
+  std::vector<bool> down_;
+  bool stopping_ = false;
+  std::condition_variable probe_cv_;
+  std::thread prober_;  // only when some shard is remote
   int shard_timeout_ms_;
   bool require_all_;
   std::chrono::duration<double> reopen_every_;
