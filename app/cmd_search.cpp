@@ -64,6 +64,12 @@ int cmd_search(const Global& g, const std::vector<std::string>& argv) {
   req.facets = !a.has("no-facets");
   SearchService service(s.index_dir(), s);
   SearchResult r = service.search(req);
+  if (r.shards.partial()) {
+    std::cerr << "partial answer: " << r.shards.answered() << " of " << r.shards.total
+              << " shards answered; missing:";
+    for (const auto& loc : r.shards.missing) std::cerr << " " << loc;
+    std::cerr << "\n";
+  }
 
   if (a.has("json")) {
     std::cout << json_text(search_result_json(r), true) << "\n";

@@ -68,6 +68,8 @@ const std::vector<ErrorCode>& error_codes() {
       {"align_disabled", E, 503, 3, "this server was started without an aligner"},
       {"too_many_connections", E, 503, 3,
        "the server's connection limit, in all or per client address, is reached; retry after Retry-After"},
+      {"shards_missing", E, 503, 3,
+       "a remote shard does not answer and index.require_all_shards is set (the message names it)"},
       {"io", E, 500, 3, "a file or folder cannot be read or written"},
       {"index", E, 500, 3, "Xapian reported an error"},
       {"corrupt_index", E, 500, 3, "stored data in the index is damaged"},

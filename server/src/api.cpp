@@ -153,6 +153,17 @@ Object::Ptr snippet_json(const Snippet& s) {
   return o;
 }
 
+void set_shards(Object& o, const ShardStatus& s) {
+  Object::Ptr so = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  so->set("total", static_cast<Poco::UInt64>(s.total));
+  so->set("answered", static_cast<Poco::UInt64>(s.answered()));
+  Array::Ptr missing = new Array;
+  for (const auto& loc : s.missing) missing->add(loc);
+  so->set("missing", missing);
+  o.set("shards", so);
+  if (s.partial()) o.set("partial", true);
+}
+
 Object::Ptr search_result_json(const SearchResult& r) {
   Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
   o->set("total", static_cast<Poco::UInt64>(r.total));
@@ -195,6 +206,7 @@ Object::Ptr search_result_json(const SearchResult& r) {
     }
     o->set("expansions", ex);
   }
+  set_shards(*o, r.shards);
   return o;
 }
 
@@ -267,6 +279,7 @@ ApiResponse handle_healthz(ApiContext& ctx, Poco::Net::HTTPServerRequest&, const
   o->set("documents", static_cast<Poco::UInt64>(st.documents));
   o->set("revision", st.revision);
   o->set("writes", ctx.writer != nullptr && !ctx.settings.server.token.empty());
+  set_shards(*o, st.shards);
   return json_response(o);
 }
 
@@ -291,10 +304,11 @@ ApiResponse handle_facets(ApiContext& ctx, Poco::Net::HTTPServerRequest&, const 
   check_params(p, with_filters({"prefix", "limit", "q", "from", "to", "expand", "ui"}));
   int limit = int_param(p, "limit", 20, 1, 10000);
   std::vector<FacetCount> values;
+  ShardStatus shards;
   bool scoped = !param(p, "q").empty() || !param(p, "from").empty() || !param(p, "to").empty() ||
                 !filter_params(p).empty();
   if (!scoped) {
-    values = ctx.search->facet_values(field, param(p, "prefix"), limit, param(p, "ui"));
+    values = ctx.search->facet_values(field, param(p, "prefix"), limit, param(p, "ui"), &shards);
   } else {
     // Counted over the documents of a search (what the page's "show more" lists): the facet's
     // own selection is left out of its counts, as in /api/search.
@@ -306,7 +320,9 @@ ApiResponse handle_facets(ApiContext& ctx, Poco::Net::HTTPServerRequest&, const 
     sr.size = 0;
     sr.facet_limit = 10000;
     std::string key_prefix = schema::facet_key(param(p, "prefix"));
-    for (auto& [name, counts] : ctx.search->search(sr).facets) {
+    SearchResult r = ctx.search->search(sr);
+    shards = r.shards;
+    for (auto& [name, counts] : r.facets) {
       if (name != field) continue;
       for (auto& c : counts) {
         if (static_cast<int>(values.size()) >= limit) break;
@@ -322,6 +338,7 @@ ApiResponse handle_facets(ApiContext& ctx, Poco::Net::HTTPServerRequest&, const 
   Array::Ptr a = new Array;
   for (const auto& v : values) a->add(facet_value_json(v));
   o->set("values", a);
+  set_shards(*o, shards);
   return json_response(o);
 }
 

@@ -201,6 +201,7 @@ SearchResult SearchService::search(const SearchRequest& req) {
 
   return impl_->with_handle([&](Handle& h) {
     SearchResult result;
+    result.shards = h.shards;
     result.page = req.page;
     result.size = req.size;
     auto tables = impl_->authorities(h.archive);
@@ -431,7 +432,7 @@ std::vector<EntityNames> SearchService::speaker_names(const Document& doc) {
 }
 
 std::vector<FacetCount> SearchService::facet_values(const std::string& field, const std::string& prefix,
-                                                    int limit, const std::string& ui) {
+                                                    int limit, const std::string& ui, ShardStatus* shards) {
   const schema::Field* f = schema::find_field(field);
   if (!f || f->facet == schema::FacetKind::None)
     bad_parameter("unknown facet \"" + field + "\" (known: " + schema::field_names(schema::facet_fields()) +
@@ -440,6 +441,7 @@ std::vector<FacetCount> SearchService::facet_values(const std::string& field, co
   std::string key_prefix = schema::facet_key(prefix);
   const std::string lang = ui_language(ui, "");
   return impl_->with_handle([&](Handle& h) {
+    if (shards) *shards = h.shards;
     std::vector<FacetCount> out;
     auto tables = impl_->authorities(h.archive);
     if (const AuthorityTable* t = table_of(*tables, *f)) {
@@ -482,15 +484,18 @@ std::optional<LoadRecord> SearchService::load(const std::string& id) {
 }
 
 IndexStats SearchService::stats() {
-  return impl_->with_handle([&](Handle& h) {
-    IndexStats st;
-    st.documents = h.db.get_doccount();
-    // One shard: its revision; several: each shard's, joined with "+".
-    for (std::size_t i = 0; i < h.archive.size(); ++i)
-      st.revision += (i ? "+" : "") + stored::revision_of(h.archive.shard(i));
-    st.path = impl_->pool.dir();
-    return st;
-  });
+  return impl_->pool.with(
+      [&](Handle& h) {
+        IndexStats st;
+        st.documents = h.db.get_doccount();
+        // One shard: its revision; several: each shard's, joined with "+".
+        for (std::size_t i = 0; i < h.archive.size(); ++i)
+          st.revision += (i ? "+" : "") + stored::revision_of(h.archive.shard(i));
+        st.path = impl_->pool.dir();
+        st.shards = h.shards;
+        return st;
+      },
+      true);
 }
 
 }  // namespace tongwen

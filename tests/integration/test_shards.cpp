@@ -1,8 +1,19 @@
 // Issue 12: the bundled corpus loaded as one shard, as three local shards (tongwen ingest --shards
 // 3) and as those three served by xapian-tcpsrv on loopback gives the same answers: hits (ids and
 // order), totals, facet counts (multi-select included), snippets, document view, translations,
-// parallel view and concordance.
+// parallel view and concordance. Faults: a remote shard killed (kill -9) while clients search over
+// HTTP gives partial answers naming it, or 503 shards_missing with index.require_all_shards, and
+// full answers again once it is restarted; a shard that accepts and says nothing costs at most
+// about index.shard_timeout_ms.
 #include <boost/test/unit_test.hpp>
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -11,12 +22,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <mutex>
 #include <thread>
 
 #include "fixtures.h"
 #include "tongwen/bilingual.h"
 #include "tongwen/errors.h"
+#include "tongwen/http_server.h"
 #include "tongwen/index_reader.h"
 #include "tongwen/ingest.h"
 #include "tongwen/search.h"
@@ -68,28 +84,42 @@ bool listening(int port) {
 // One xapian-tcpsrv serving one shard folder, stopped on destruction.
 class TcpServer {
  public:
-  TcpServer(const std::string& dir, int port) : port_(port) {
+  TcpServer(const std::string& dir, int port) : dir_(dir), port_(port) { start(); }
+  ~TcpServer() { stop(SIGTERM); }
+  // kill -9 of the server and of its connection children (its process group): the machine is gone.
+  void kill9() { stop(SIGKILL); }
+  // SIGSTOP / SIGCONT to the server and its connection children: a machine that hangs.
+  void signal(int sig) const {
+    if (pid_ > 0) ::kill(-pid_, sig);
+  }
+  void start() {
     pid_ = ::fork();
     if (pid_ == 0) {
       // Its own process group: on SIGTERM xapian-tcpsrv signals its whole group (its connection
       // children), which would otherwise be this test and ctest.
       ::setpgid(0, 0);
-      std::string p = std::to_string(port);
+      std::string p = std::to_string(port_);
       ::execlp("xapian-tcpsrv", "xapian-tcpsrv", "--quiet", "--interface", "127.0.0.1", "--port", p.c_str(),
-               dir.c_str(), static_cast<char*>(nullptr));
+               dir_.c_str(), static_cast<char*>(nullptr));
       ::_exit(127);
     }
-    for (int i = 0; i < 200 && !listening(port); ++i)
+    ::setpgid(pid_, pid_);  // also here: the group exists before kill9() may signal it
+    for (int i = 0; i < 200 && !listening(port_); ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
-  ~TcpServer() {
-    if (pid_ <= 0) return;  // never kill(-1)
-    ::kill(pid_, SIGTERM);
-    ::waitpid(pid_, nullptr, 0);
   }
   std::string location() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
 
  private:
+  void stop(int sig) {
+    if (pid_ <= 0) return;  // never kill(-1) or kill(0)
+    if (sig == SIGKILL)
+      ::kill(-pid_, sig);
+    else
+      ::kill(pid_, sig);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+  std::string dir_;
   pid_t pid_ = -1;
   int port_;
 };
@@ -245,4 +275,344 @@ BOOST_AUTO_TEST_CASE(one_shard_three_local_and_three_remote_answer_alike) {
     BOOST_TEST(ca == text(bb));
     BOOST_TEST(ca == text(bc));
   }
+}
+
+namespace {
+
+// The corpus as three local shards served by three xapian-tcpsrv on loopback.
+struct RemoteShards {
+  test::TempDir dir;
+  Settings local = settings_in(dir.path());
+  std::vector<std::string> locations;
+  std::vector<std::unique_ptr<TcpServer>> servers;
+  RemoteShards() {
+    BOOST_TEST_REQUIRE(load(local, 3).failed() == 0u);
+    locations = stored::shard_locations(local.index_dir(), local);
+    BOOST_TEST_REQUIRE(locations.size() == 3u);
+    for (const auto& loc : locations) servers.push_back(std::make_unique<TcpServer>(loc, free_port()));
+  }
+  Settings remote(const std::vector<std::string>& list) const {
+    Settings s = settings_in(dir / "unused");
+    for (const auto& l : list) s.index.shards += (s.index.shards.empty() ? "" : ",") + l;
+    s.server.port = 0;
+    return s;
+  }
+  std::vector<std::string> all() const {
+    std::vector<std::string> out;
+    for (const auto& s : servers) out.push_back(s->location());
+    return out;
+  }
+};
+
+struct Answer {
+  int status = 0;
+  std::string error;  // the error code of a non-200 answer
+  std::uint64_t total = 0;
+  bool partial = false;
+  std::size_t shards_total = 0, answered = 0;
+  std::vector<std::string> missing;
+};
+
+// One GET on a kept-alive session; a dropped connection throws (Poco), which the callers count.
+Answer get(Poco::Net::HTTPClientSession& s, const std::string& target) {
+  Poco::Net::HTTPRequest req("GET", target, Poco::Net::HTTPMessage::HTTP_1_1);
+  req.setKeepAlive(true);
+  s.sendRequest(req);
+  Poco::Net::HTTPResponse resp;
+  std::istream& in = s.receiveResponse(resp);
+  std::string body;
+  Poco::StreamCopier::copyToString(in, body);
+  Answer a;
+  a.status = resp.getStatus();
+  auto o = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
+  if (a.status != 200) {
+    a.error = o->getObject("error") ? o->getObject("error")->getValue<std::string>("code") : body;
+    return a;
+  }
+  if (o->has("total")) a.total = o->getValue<std::uint64_t>("total");
+  a.partial = o->has("partial") && o->getValue<bool>("partial");
+  auto sh = o->getObject("shards");
+  BOOST_REQUIRE(sh);
+  a.shards_total = sh->getValue<std::size_t>("total");
+  a.answered = sh->getValue<std::size_t>("answered");
+  auto m = sh->getArray("missing");
+  for (std::size_t i = 0; i < m->size(); ++i) a.missing.push_back(m->getElement<std::string>(i));
+  return a;
+}
+
+std::unique_ptr<Poco::Net::HTTPClientSession> session(const HttpServer& http) {
+  auto s =
+      std::make_unique<Poco::Net::HTTPClientSession>("127.0.0.1", static_cast<Poco::UInt16>(http.port()));
+  s->setKeepAlive(true);
+  s->setTimeout(Poco::Timespan(30, 0));
+  return s;
+}
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_killed_remote_shard_gives_partial_answers_and_is_used_again_once_restarted) {
+  RemoteShards shards;
+  Settings sp = shards.remote(shards.all());
+  Settings sa = sp;
+  sa.index.require_all_shards = true;
+  SearchService partial_search(sp.index_dir(), sp), strict_search(sa.index_dir(), sa);
+  HttpServer partial_http(partial_search, nullptr, sp), strict_http(strict_search, nullptr, sa);
+  partial_http.start();
+  strict_http.start();
+
+  const std::string target = "/api/search?q=&size=5";
+  const std::uint64_t full = stored::open(shards.locations[0]).get_doccount() +
+                             stored::open(shards.locations[1]).get_doccount() +
+                             stored::open(shards.locations[2]).get_doccount();
+  const std::uint64_t without_1 = full - stored::open(shards.locations[1]).get_doccount();
+  const std::string victim = shards.servers[1]->location();
+  {
+    auto c = session(partial_http);
+    Answer a = get(*c, target);
+    BOOST_TEST(a.status == 200);
+    BOOST_TEST(a.total == full);
+    BOOST_TEST(!a.partial);
+    BOOST_TEST(a.shards_total == 3u);
+    BOOST_TEST(a.answered == 3u);
+    BOOST_TEST(a.missing.empty());
+  }
+
+  // Clients search all along; one shard is killed, then restarted.
+  enum Phase { before, killed, restarted };
+  std::atomic<int> phase{before};
+  std::atomic<bool> stop{false}, killing{false};
+  std::mutex mu;
+  std::vector<Answer> answers_killed, answers_restarted;
+  std::vector<double> ms_before, ms_killed;  // per request, all shards up / one down
+  std::vector<double> at_restarted;          // when each answer after the restart came (ms)
+  Clock::time_point t_restart;
+  std::atomic<int> dropped{0}, wrong{0}, done_before{0};
+  std::vector<std::string> wrong_what;
+  auto client = [&] {
+    auto c = session(partial_http);
+    while (!stop) {
+      int ph = phase;
+      auto t = Clock::now();
+      Answer a;
+      try {
+        a = get(*c, target);
+      } catch (const std::exception& e) {
+        ++dropped;
+        std::lock_guard<std::mutex> lock(mu);
+        wrong_what.push_back(std::string("dropped: ") + e.what());
+        c = session(partial_http);
+        continue;
+      }
+      double ms = ms_since(t);
+      bool is_full = a.status == 200 && !a.partial && a.total == full && a.answered == 3u;
+      bool is_partial = a.status == 200 && a.partial && a.total == without_1 && a.answered == 2u &&
+                        a.missing == std::vector<std::string>{victim};
+      std::lock_guard<std::mutex> lock(mu);
+      if (!is_full && !is_partial) {
+        ++wrong;
+        wrong_what.push_back("status " + std::to_string(a.status) + " " + a.error + " total " +
+                             std::to_string(a.total));
+      }
+      // A request begun before the kill may end after it, partial (killing is set before the kill).
+      if (ph == before && !is_full && !killing) {
+        ++wrong;
+        wrong_what.push_back("not full before the kill");
+      }
+      if (ph == before) {
+        ++done_before;
+        ms_before.push_back(ms);
+      }
+      if (ph == killed && phase == killed) {
+        answers_killed.push_back(a);
+        ms_killed.push_back(ms);
+      }
+      if (ph == restarted) {
+        answers_restarted.push_back(a);
+        at_restarted.push_back(ms_since(t_restart));
+      }
+    }
+  };
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 4; ++i) clients.emplace_back(client);
+  auto wait_for = [&](auto done, int seconds) {
+    auto t = Clock::now();
+    while (!done() && ms_since(t) < seconds * 1000.0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return done();
+  };
+  BOOST_TEST_REQUIRE(wait_for([&] { return done_before >= 200; }, 120));
+
+  // (Requests started from here on may be answered before the kill, in full.)
+  phase = killed;
+  killing = true;
+  shards.servers[1]->kill9();
+  auto count_killed = [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return answers_killed.size();
+  };
+  BOOST_TEST(wait_for([&] { return count_killed() >= 400u; }, 120));
+  {
+    // While it is down: /healthz names it and still answers; a strict server refuses searches.
+    auto c = session(partial_http);
+    Answer h = get(*c, "/healthz");
+    BOOST_TEST(h.status == 200);
+    BOOST_TEST(h.partial);
+    BOOST_TEST(h.answered == 2u);
+    BOOST_TEST(h.missing == std::vector<std::string>{victim});
+    Answer f = get(*c, "/api/facets/speaker?prefix=");
+    BOOST_TEST(f.status == 200);
+    BOOST_TEST(f.partial);
+    BOOST_TEST(f.missing == std::vector<std::string>{victim});
+    auto s = session(strict_http);
+    Answer r = get(*s, target);
+    BOOST_TEST(r.status == 503);
+    BOOST_TEST(r.error == "shards_missing");
+    Answer sh = get(*s, "/healthz");
+    BOOST_TEST(sh.status == 200);
+    BOOST_TEST(sh.missing == std::vector<std::string>{victim});
+  }
+
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    std::size_t n_partial = 0;
+    for (const auto& a : answers_killed) n_partial += a.partial ? 1 : 0;
+    // All but the requests in flight at the kill are partial.
+    BOOST_TEST(n_partial + 8u >= answers_killed.size());
+    BOOST_TEST_MESSAGE("all shards up: " << ms_before.size() << " searches, p50 "
+                                         << percentile(ms_before, 0.5) << " ms, p99 "
+                                         << percentile(ms_before, 0.99) << " ms");
+    BOOST_TEST_MESSAGE("one shard down: " << answers_killed.size() << " searches, p50 "
+                                          << percentile(ms_killed, 0.5) << " ms, p99 "
+                                          << percentile(ms_killed, 0.99) << " ms");
+  }
+
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    t_restart = Clock::now();
+    phase = restarted;
+  }
+  shards.servers[1]->start();
+  const double listening_ms = ms_since(t_restart);
+  auto full_again = [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    std::size_t tail = 0;  // the last answers of every client are full
+    for (auto it = answers_restarted.rbegin(); it != answers_restarted.rend() && !it->partial; ++it) ++tail;
+    return tail >= 40u;
+  };
+  BOOST_TEST(wait_for(full_again, 10));
+  stop = true;
+  for (auto& t : clients) t.join();
+  {
+    // The first full answer, and the first of the full answers every one since.
+    double first_full = -1, all_full = -1;
+    for (std::size_t i = 0; i < answers_restarted.size(); ++i) {
+      if (!answers_restarted[i].partial && first_full < 0) first_full = at_restarted[i];
+      if (answers_restarted[i].partial)
+        all_full = -1;
+      else if (all_full < 0)
+        all_full = at_restarted[i];
+    }
+    BOOST_TEST_MESSAGE("restarted shard (listening after " << listening_ms << " ms): first full answer at "
+                                                           << first_full << " ms, every answer full from "
+                                                           << all_full << " ms");
+  }
+  auto s = session(strict_http);
+  BOOST_TEST(wait_for([&] { return get(*s, target).status == 200; }, 10));
+  Answer r = get(*s, target);
+  BOOST_TEST(r.total == full);
+  BOOST_TEST(!r.partial);
+
+  BOOST_TEST(dropped == 0);
+  BOOST_TEST(wrong == 0);
+  for (const auto& w : wrong_what) BOOST_TEST_MESSAGE(w);
+}
+
+BOOST_AUTO_TEST_CASE(a_silent_or_hanging_shard_costs_one_timeout_once) {
+  RemoteShards shards;
+  // A listening socket that never accepts or speaks: connections complete in the kernel's backlog.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  BOOST_TEST_REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  BOOST_TEST_REQUIRE(::listen(fd, 64) == 0);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  const std::string silent = "tcp://127.0.0.1:" + std::to_string(ntohs(a.sin_port));
+
+  Settings s = shards.remote({shards.servers[0]->location(), silent, shards.servers[2]->location()});
+  s.index.shard_timeout_ms = 1500;
+  const std::uint64_t expected =
+      stored::open(shards.locations[0]).get_doccount() + stored::open(shards.locations[2]).get_doccount();
+  auto t = Clock::now();
+  SearchService search(s.index_dir(), s);
+  SearchRequest all;
+  SearchResult r = search.search(all);
+  double first_ms = ms_since(t);
+  BOOST_TEST(r.total == expected);
+  BOOST_TEST(r.shards.partial());
+  BOOST_TEST(r.shards.total == 3u);
+  BOOST_TEST(r.shards.missing == std::vector<std::string>{silent});
+  // Xapian's own remote timeout is 10 s: the setting bounds the wait (open, then the search).
+  BOOST_TEST(first_ms < 5000.0);
+  // Then left out: only the pool's prober waits for it (a search that waited would take 1.5 s).
+  std::vector<double> ms;
+  auto t0 = Clock::now();
+  while (ms_since(t0) < 2500.0) {
+    auto t1 = Clock::now();
+    SearchResult again = search.search(all);
+    ms.push_back(ms_since(t1));
+    BOOST_TEST(again.total == expected);
+    BOOST_TEST(again.shards.missing == std::vector<std::string>{silent});
+  }
+  BOOST_TEST(*std::max_element(ms.begin(), ms.end()) < 1000.0);
+  BOOST_TEST_MESSAGE("silent shard (timeout 1500 ms): open + first search "
+                     << first_ms << " ms; then " << ms.size() << " searches, p50 " << percentile(ms, 0.5)
+                     << " ms, max " << *std::max_element(ms.begin(), ms.end()) << " ms");
+  // With require_all_shards the same search is refused.
+  Settings strict_settings = s;
+  strict_settings.index.require_all_shards = true;
+  SearchService strict(strict_settings.index_dir(), strict_settings);
+  try {
+    strict.search(all);
+    BOOST_FAIL("a search missing a shard passed with require_all_shards");
+  } catch (const EnvironmentError& e) {
+    BOOST_TEST(e.code() == "shards_missing");
+    BOOST_TEST(std::string(e.what()).find(silent) != std::string::npos);
+  }
+  ::close(fd);
+
+  // A shard that hangs between searches (SIGSTOP): the next search waits one timeout for it (not
+  // two: the network error names the shard, which the fresh handle leaves out), then answers.
+  Settings h = shards.remote(shards.all());
+  h.index.shard_timeout_ms = 1500;
+  SearchService hanging(h.index_dir(), h);
+  BOOST_TEST(!hanging.search(all).shards.partial());
+  shards.servers[0]->signal(SIGSTOP);
+  auto t2 = Clock::now();
+  SearchResult stalled = hanging.search(all);
+  double stalled_ms = ms_since(t2);
+  BOOST_TEST(stalled.shards.missing == std::vector<std::string>{shards.servers[0]->location()});
+  BOOST_TEST(stalled_ms < 2900.0);
+  shards.servers[0]->signal(SIGCONT);
+  auto t3 = Clock::now();
+  while (hanging.search(all).shards.partial() && ms_since(t3) < 10000.0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  double back_ms = ms_since(t3);
+  BOOST_TEST(!hanging.search(all).shards.partial());
+  BOOST_TEST_MESSAGE("hanging shard (timeout 1500 ms): the search in its way took "
+                     << stalled_ms << " ms; full again " << back_ms << " ms after SIGCONT");
 }

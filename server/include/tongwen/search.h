@@ -72,6 +72,16 @@ struct Expansion {
   std::string from, to;  // "Belt and Road" -> "一带一路"
 };
 
+// Which shards of the archive answered a read (README "Shards", "When a remote shard fails"). A
+// remote shard that is down, refuses or answers nothing within index.shard_timeout_ms is missing;
+// the answer then comes from the others and is partial.
+struct ShardStatus {
+  std::size_t total = 1;
+  std::vector<std::string> missing;  // locations, in index.shards order
+  std::size_t answered() const { return total - missing.size(); }
+  bool partial() const { return !missing.empty(); }
+};
+
 struct SearchResult {
   std::uint64_t total = 0;
   int page = 1, size = 10;
@@ -79,12 +89,14 @@ struct SearchResult {
   std::vector<std::pair<std::string, std::vector<FacetCount>>> facets;  // in schema order
   std::vector<Expansion> expansions;
   std::string query_description;  // the parsed query, for debugging
+  ShardStatus shards;
 };
 
 struct IndexStats {
   std::uint64_t documents = 0;
   std::string revision;
   std::string path;
+  ShardStatus shards;
 };
 
 // Thread-safe: every method may be called from any thread (a pool of database handles inside).
@@ -107,11 +119,12 @@ class SearchService {
   // Facet values of a field starting with prefix (case- and width-insensitive), most frequent
   // first, counted over the whole index. Throws UserError("bad_parameter") for an unknown field.
   // Entity facets match any name or alias of an entity and count its documents; ui as in
-  // SearchRequest ("" = en).
+  // SearchRequest ("" = en). `shards`, when given, receives the shards that answered.
   std::vector<FacetCount> facet_values(const std::string& field, const std::string& prefix, int limit,
-                                       const std::string& ui = "");
+                                       const std::string& ui = "", ShardStatus* shards = nullptr);
   // The names of each speaker's entity, in order (an empty map for a name the table lacks).
   std::vector<EntityNames> speaker_names(const Document& doc);
+  // Answers even when index.require_all_shards is set and a shard is missing (its `shards` says so).
   IndexStats stats();
   // The load history (core tongwen/load_history.h): every load's header, oldest first; one load
   // with its detail, or nothing for an unknown id.

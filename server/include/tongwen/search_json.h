@@ -7,6 +7,10 @@
 
 namespace tongwen {
 
+// Carries r.shards (set_shards).
 Poco::JSON::Object::Ptr search_result_json(const SearchResult& r);
+// "shards": {"total": N, "answered": M, "missing": [locations...]}, and "partial": true when a
+// shard is missing.
+void set_shards(Poco::JSON::Object& o, const ShardStatus& s);
 
 }  // namespace tongwen
