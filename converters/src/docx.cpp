@@ -9,7 +9,8 @@
 //   - inflated bytes are counted while streaming, never trusted from headers: a part whose header
 //     already declares more than the budget (convert.max_unzipped_mb, for all parts together) is
 //     refused before inflating, and inflating stops as soon as a part exceeds what its header
-//     declared or the budget is spent ("too_large"). Memory is therefore bounded by the budget;
+//     declared or the budget is spent ("too_large"); a part (parsed whole into a tree) may not
+//     exceed a quarter of convert.max_file_mb either. Memory is therefore bounded;
 //   - encrypted entries give "encrypted", unknown compression methods "unsupported", anything
 //     Poco's zip reader or zlib rejects and CRC mismatches give "malformed".
 //
@@ -138,6 +139,15 @@ class Package {
                          "the zip entry " + name + " inflates to " + std::to_string(declared) +
                              " bytes, over the limit of " + std::to_string(in_.limits.max_unzipped_bytes) +
                              " (convert.max_unzipped_mb)");
+    // Each part is held whole and parsed into a libxml2 tree, and its paragraphs become the
+    // document model: 22 times the part's size for dense markup (a 99 MB document.xml peaked at
+    // 2.2 GB; 250 MB, 730 KB deflated, at 5.4 GB, or killed the worker). So one part may unpack
+    // to a quarter of convert.max_file_mb (25 MB by default: a long report's is a few MB).
+    if (declared > in_.limits.max_file_bytes / 4)
+      throw ConvertError(in_.path, "too_large",
+                         "the zip entry " + name + " inflates to " + std::to_string(declared) +
+                             " bytes, over the limit of " + std::to_string(in_.limits.max_file_bytes / 4) +
+                             " for one XML part (a quarter of convert.max_file_mb)");
     std::string out;
     out.reserve(static_cast<std::size_t>(declared));
     try {

@@ -66,6 +66,13 @@ DocPtr parse(const ConvertInput& in, std::string* detected_encoding) {
   if (!raw || !ctxt->wellFormed) {
     if (raw) xmlFreeDoc(raw);
     const xmlError* err = xmlCtxtGetLastError(ctxt);
+    // libxml2 gives up when an allocation fails (in a converter worker: convert.worker_memory_mb);
+    // that is a size problem, not bad XML. The last error then often has no message, because
+    // formatting it failed as well (a 99 MB document.xml in the worker: code 5, no message).
+    if (err && (err->code == XML_ERR_NO_MEMORY || !err->message))
+      throw ConvertError(in.path, "too_large",
+                         "the XML is too large to parse within the memory allowed (" +
+                             std::to_string(decoded.text.size()) + " bytes; convert.worker_memory_mb)");
     std::string msg = "malformed XML";
     if (err && err->message) {
       std::string m = err->message;

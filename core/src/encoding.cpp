@@ -183,10 +183,13 @@ std::string decode_big5_family(std::string_view bytes, std::string& out) {
   return big5 ? "Big5" : "";
 }
 
+// Removes every U+FEFF at the start of decoded text: a file saved twice by BOM-writing tools
+// carries two byte order marks (EF BB BF EF BB BF, FE FF FE FF), and only the first is consumed
+// as the mark; the others would start the text with U+FEFF.
 std::string strip_bom_utf8(std::string s) {
-  if (s.size() >= 3 && static_cast<unsigned char>(s[0]) == 0xEF && static_cast<unsigned char>(s[1]) == 0xBB &&
-      static_cast<unsigned char>(s[2]) == 0xBF)
-    s.erase(0, 3);
+  std::size_t n = 0;
+  while (s.compare(n, 3, "\xEF\xBB\xBF") == 0) n += 3;
+  s.erase(0, n);
   return s;
 }
 
@@ -430,7 +433,7 @@ Decoded to_utf8(std::string_view bytes, std::string_view declared, const std::st
   if (bytes.size() >= 3 && b(0) == 0xEF && b(1) == 0xBB && b(2) == 0xBF) {
     if (!text::is_valid_utf8(bytes.substr(3)))
       throw ConvertError(path, "encoding", "starts with a UTF-8 byte order mark but is not valid UTF-8");
-    d.text = std::string(bytes.substr(3));
+    d.text = strip_bom_utf8(std::string(bytes.substr(3)));
     d.encoding = "UTF-8";
     d.had_bom = true;
     return d;
@@ -440,6 +443,7 @@ Decoded to_utf8(std::string_view bytes, std::string_view declared, const std::st
     if (!convert_strict(bytes.substr(2), name, d.text))
       throw ConvertError(path, "encoding",
                          std::string("has a ") + name + " byte order mark but is not valid " + name);
+    d.text = strip_bom_utf8(std::move(d.text));
     d.encoding = name;
     d.had_bom = true;
     return d;

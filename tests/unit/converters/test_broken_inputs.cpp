@@ -273,6 +273,28 @@ BOOST_AUTO_TEST_CASE(a_zip_bomb_that_lies_about_its_size_stops_at_the_declared_s
   check_failure(via_convert_file(path64, options), path64, "too_large", "convert.max_unzipped_mb");
 }
 
+// Finding 5: a document.xml under the zip budget but far larger than any XML file we accept
+// (250 MB from 730 KB) was inflated, copied and parsed into a tree before it was refused (1.3 GB
+// peak; 5.4 GB in process). A part is now refused from its header beyond a quarter of
+// convert.max_file_mb, before inflating.
+BOOST_AUTO_TEST_CASE(a_docx_part_beyond_the_file_limit_is_refused_before_inflating) {
+  test::TempDir dir;
+  std::string body;
+  while (body.size() < (12u << 20))
+    body += "<w:p><w:r><w:t>Open science needs shared data.</w:t></w:r></w:p>";
+  std::string path = dir.write("big-part.docx", test::docx_of(body));
+  BOOST_TEST_MESSAGE("big-part.docx: " << test::read(path).size() << " bytes");
+  ConvertOptions small;
+  small.limits.max_file_bytes = 16u << 20;  // parts up to 4 MiB
+  auto r = convert_in_child(path, small);
+  check_failure(r.output, path, "too_large", "for one XML part (a quarter of convert.max_file_mb)");
+  BOOST_TEST(r.peak_growth_kb < 32 * 1024, "peak RSS grew by " << r.peak_growth_kb << " KiB");
+  // Under the limit the same document converts.
+  ConvertOptions roomy;
+  roomy.limits.max_file_bytes = 64u << 20;
+  BOOST_TEST(via_convert_file(path, roomy) == "NO ERROR");
+}
+
 BOOST_AUTO_TEST_CASE(a_zip_with_thousands_of_entries_is_refused) {
   test::TempDir dir;
   std::ostringstream out;

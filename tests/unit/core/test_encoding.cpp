@@ -26,6 +26,22 @@ BOOST_AUTO_TEST_CASE(utf16_by_bom) {
   BOOST_TEST(d.encoding == "UTF-16LE");
 }
 
+// Fuzz finding (fuzz_encoding, input 20 FE FF FE FF): a doubled byte order mark left U+FEFF at
+// the start of the text. Every leading mark goes, in each BOM encoding and behind a declaration.
+BOOST_AUTO_TEST_CASE(a_doubled_byte_order_mark_is_removed_whole) {
+  BOOST_TEST(encoding::to_utf8(std::string("\xFE\xFF\xFE\xFF", 4), "Shift_JIS", "a.txt").text == "");
+  auto d = encoding::to_utf8(std::string("\xFE\xFF\xFE\xFF\x52\x1B", 6), "", "a.txt");
+  BOOST_TEST(d.text == "创");
+  BOOST_TEST(d.encoding == "UTF-16BE");
+  d = encoding::to_utf8(std::string("\xFF\xFE\xFF\xFE\xFF\xFE\x1B\x52", 8), "", "a.txt");
+  BOOST_TEST(d.text == "创");
+  d = encoding::to_utf8("\xEF\xBB\xBF\xEF\xBB\xBF创新", "", "a.txt");
+  BOOST_TEST(d.text == "创新");
+  BOOST_TEST(d.had_bom);
+  d = encoding::to_utf8("\xEF\xBB\xBF\xEF\xBB\xBF创新", "UTF-8", "a.txt");
+  BOOST_TEST(d.text == "创新");
+}
+
 BOOST_AUTO_TEST_CASE(detects_gb18030_and_big5) {
   std::string zh = "科技创新是推动经济高质量发展的重要动力，我们要加强国际合作。";
   auto gb = encoding::from_utf8(zh, "GB18030");
