@@ -129,6 +129,7 @@ int cmd_align(const Global& g, const std::vector<std::string>& argv) {
       throw EnvironmentError("index", "cannot open index " + s.index_dir() + ": " + e.get_description());
     }
   }
+  models.set_dictionary(alignment_dictionary(s));  // for language pairs the archive has no table for
 
   std::vector<Aligned> results;
   bool files =

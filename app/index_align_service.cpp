@@ -39,19 +39,27 @@ std::vector<Paragraph> paragraphs(const std::string& text) {
 }  // namespace
 
 IndexAlignService::IndexAlignService(const Settings& settings)
-    : settings_(settings), glossary_(alignment_lexicon(Glossary::configured(settings))) {}
+    : settings_(settings),
+      glossary_(alignment_lexicon(Glossary::configured(settings))),
+      dictionary_(alignment_dictionary(settings)) {}
 
 std::shared_ptr<const ArchiveModels> IndexAlignService::models() {
   std::lock_guard<std::mutex> lock(mu_);
   if (!Poco::File(settings_.index_dir()).exists()) {
-    if (!models_) models_ = std::make_shared<const ArchiveModels>();
+    if (!models_) {
+      ArchiveModels m;
+      m.set_dictionary(dictionary_);
+      models_ = std::make_shared<const ArchiveModels>(std::move(m));
+    }
     return models_;
   }
   try {
     stored::Archive db = stored::open_archive(settings_.index_dir(), settings_);
     std::string rev = db.stamp();
     if (!models_ || rev != revision_) {
-      models_ = std::make_shared<const ArchiveModels>(ArchiveModels::read(db));
+      ArchiveModels m = ArchiveModels::read(db);
+      m.set_dictionary(dictionary_);
+      models_ = std::make_shared<const ArchiveModels>(std::move(m));
       revision_ = rev;
     }
   } catch (const Xapian::Error& e) {

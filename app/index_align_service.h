@@ -24,6 +24,7 @@ class IndexAlignService final : public AlignService {
 
   Settings settings_;
   std::shared_ptr<const Lexicon> glossary_;
+  std::shared_ptr<const TranslationTable> dictionary_;  // align.dictionary, for pairs without a table
   std::mutex mu_;
   std::shared_ptr<const ArchiveModels> models_;
   std::string revision_;  // stored::Archive::stamp() of the models read

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <set>
 #include <sstream>
 #include <unordered_map>
 
@@ -170,6 +171,99 @@ double TranslationTable::measure_chance(const std::vector<std::pair<std::string,
     }
   }
   return mass > 0 ? sim / mass : 0;
+}
+
+namespace {
+
+// English words a dictionary definition uses for its form, not its sense: as translations they
+// would match nearly every sentence.
+const std::set<std::string>& definition_stop_stems() {
+  static const std::set<std::string> stems = [] {
+    Xapian::Stem stem("english");
+    std::set<std::string> out;
+    for (const char* w :
+         {"the",  "to",   "of",    "an",    "and",     "or",        "be",      "is",   "are",
+          "sb",   "sth",  "in",    "on",    "at",      "by",        "for",     "with", "from",
+          "as",   "it",   "its",   "one",   "someone", "something", "oneself", "etc",  "also",
+          "that", "this", "which", "who",   "into",    "up",        "out",     "have", "has",
+          "get",  "make", "do",    "thing", "person",  "kind",      "used",    "form", "particle"})
+      out.insert(stem(w));
+    return out;
+  }();
+  return stems;
+}
+
+// A definition that only points at another entry or names a person: no translation to learn.
+bool pointer_definition(std::string_view d) {
+  for (std::string_view p :
+       {"variant of", "old variant", "see ", "surname ", "abbr. for", "used in", "erhua ", "japanese variant",
+        "also written", "also pr.", "cl:", "classifier for"})
+    if (d.size() >= p.size() && std::equal(p.begin(), p.end(), d.begin(), [](char a, char b) {
+          return a == std::tolower(static_cast<unsigned char>(b));
+        }))
+      return true;
+  return false;
+}
+
+// A definition without its parenthesised and bracketed notes ("(bound form) target" -> " target").
+std::string without_notes(std::string_view d) {
+  std::string out;
+  int depth = 0;
+  for (char c : d) {
+    if (c == '(' || c == '[') ++depth;
+    if (depth == 0) out.push_back(c);
+    if ((c == ')' || c == ']') && depth > 0) --depth;
+  }
+  return out;
+}
+
+}  // namespace
+
+TranslationTable TranslationTable::from_dictionary(std::string_view tsv, double weight, double chance_prior) {
+  constexpr std::size_t kStemsPerWord = 6;  // the first senses' words: later ones are rarer
+  std::map<std::string, std::vector<std::string>> words;
+  const auto& stop = definition_stop_stems();
+  std::size_t p = 0;
+  while (p < tsv.size()) {
+    auto nl = tsv.find('\n', p);
+    std::string_view line = tsv.substr(p, nl == std::string_view::npos ? std::string_view::npos : nl - p);
+    p = nl == std::string_view::npos ? tsv.size() : nl + 1;
+    auto tab = line.find('\t');
+    if (line.empty() || line[0] == '#' || tab == std::string_view::npos || tab == 0) continue;
+    std::string zh = text::Analyzer::instance().normalize(line.substr(0, tab));
+    std::size_t chars = 0;
+    bool han = true;
+    for (std::size_t i = 0; i < zh.size() && han;) {
+      han = text::is_cjk(text::next_code_point(zh, i));
+      ++chars;
+    }
+    if (!han || chars == 0 || chars > 2) continue;  // the aligner's Chinese tokens: characters and bigrams
+    auto& stems = words[zh];
+    std::string_view defs = line.substr(tab + 1);
+    while (!defs.empty() && stems.size() < kStemsPerWord) {
+      auto slash = defs.find('/');
+      std::string_view d = defs.substr(0, slash);
+      defs = slash == std::string_view::npos ? std::string_view() : defs.substr(slash + 1);
+      if (pointer_definition(d)) continue;
+      for (const auto& s : english_tokens(without_notes(d)))
+        if (!stop.count(s) && std::find(stems.begin(), stems.end(), s) == stems.end() &&
+            stems.size() < kStemsPerWord)
+          stems.push_back(s);
+    }
+  }
+  TranslationTable t;
+  for (const auto& [zh, stems] : words) {
+    if (stems.empty()) continue;
+    auto& out = t.table_[zh];
+    for (const auto& stem : stems) {
+      auto [it, added] = t.english_ids_.emplace(stem, static_cast<int>(t.english_.size()));
+      if (added) t.english_.push_back(stem);
+      out.emplace_back(it->second, static_cast<float>(weight));
+      ++t.entries_;
+    }
+  }
+  t.chance_prior_ = chance_prior;
+  return t;
 }
 
 std::string TranslationTable::serialise() const {

@@ -266,6 +266,17 @@ inline void report(const std::string& source, const Score& s, std::vector<BadLin
   std::stable_sort(bad.begin(), bad.end(), [](const BadLink& x, const BadLink& y) {
     return x.wrong != y.wrong ? x.wrong > y.wrong : x.confidence < y.confidence;
   });
+  // Where the errors are, by the shape of the link that makes them: wrong predicted pairs (a link
+  // joining units that are not translations, mostly merges) and gold pairs a 1-0 or 0-1 link loses.
+  std::map<std::string, std::pair<std::size_t, std::size_t>> by_type;  // type -> (links, wrong pairs)
+  for (const auto& b : bad) {
+    ++by_type[b.type].first;
+    by_type[b.type].second += b.wrong;
+  }
+  std::string tally;
+  for (const auto& [type, n] : by_type)
+    tally += " " + type + ": " + std::to_string(n.first) + " links, " + std::to_string(n.second) + " wrong;";
+  BOOST_TEST_MESSAGE("  errors by link type:" << tally);
   for (std::size_t k = 0; k < std::min<std::size_t>(10, bad.size()); ++k) {
     const auto& b = bad[k];
     BOOST_TEST_MESSAGE("  worst " << k + 1 << ": " << b.where << " " << b.type << " conf " << b.confidence

@@ -106,7 +106,8 @@ BOOST_AUTO_TEST_CASE(file_to_file_alignment_uses_the_archive_lexicon_when_there_
   BOOST_TEST(std::stoi(label.substr(9)) > 0, label);
 
   TempDir empty;
-  auto without = run_tongwen({"align", "--data", empty / "none", a.en, a.zh, "--json"});
+  auto without =
+      run_tongwen({"--set", "align.dictionary=", "align", "--data", empty / "none", a.en, a.zh, "--json"});
   BOOST_REQUIRE_MESSAGE(without.exit_code == 0, without.err);
   BOOST_TEST(without.err.find("lexicon: glossary only") != std::string::npos, without.err);
   BOOST_TEST(parse(without.out)->getValue<std::string>("lexicon") == "glossary only");
@@ -164,8 +165,45 @@ BOOST_AUTO_TEST_CASE(an_archive_without_anchored_pairs_says_glossary_only) {
   // The bundled corpus alone: its versions are aligned by length and anchors, not by segment ids,
   // so there is no learned table (fewer than 200 anchored pairs), and `align` says so.
   Archive a({test::corpus_dir()});
-  auto r = run_tongwen({"align", "--data", a.data, a.en, a.zh, "--json"});
+  auto r = run_tongwen({"--set", "align.dictionary=", "align", "--data", a.data, a.en, a.zh, "--json"});
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   BOOST_TEST(r.err.find("lexicon: glossary only") != std::string::npos, r.err);
   BOOST_TEST(parse(r.out)->getValue<std::string>("lexicon") == "glossary only");
+}
+
+BOOST_AUTO_TEST_CASE(without_a_table_the_dictionary_is_used_and_named) {
+  // A dictionary in the form scripts/setup writes from CC-CEDICT, hand-made for the bundled speech:
+  // with no archive at all, `align` falls back on it and says so; its output is not the
+  // glossary-only one. A dictionary set but missing stops the command, naming the key.
+  TempDir tmp;
+  std::string dict =
+      tmp.write("dict.tsv",
+                "# test dictionary\n合作\tcooperation/to cooperate\n发展\tdevelopment/to develop\n"
+                "经济\teconomy/economic\n世界\tworld\n和平\tpeace\n国家\tcountry; nation\n"
+                "人民\tthe people\n共同\tcommon; joint\n倡议\tinitiative\n机遇\topportunity\n"
+                "吃\tvariant of 喫[chi1]\n");
+  std::string en =
+      tmp.write("draft/speech.en.txt", test::read(test::corpus_dir() + "/2021/liu-belt-road.en.txt"));
+  std::string zh =
+      tmp.write("draft/speech.zh.txt", test::read(test::corpus_dir() + "/2021/liu-belt-road.zh.txt"));
+  struct {
+    std::string en, zh;
+  } a{en, zh};
+  auto with = run_tongwen(
+      {"--set", "align.dictionary=" + dict, "align", "--data", tmp / "none", a.en, a.zh, "--json"});
+  BOOST_REQUIRE_MESSAGE(with.exit_code == 0, with.err);
+  // Ten words with translations; the pointer-only entry (吃: a variant) adds none.
+  BOOST_TEST(with.err.find("lexicon: glossary + dictionary (13 pairs)") != std::string::npos, with.err);
+  BOOST_TEST(parse(with.out)->getValue<std::string>("lexicon") == "glossary + dictionary (13 pairs)");
+  auto without =
+      run_tongwen({"--set", "align.dictionary=", "align", "--data", tmp / "none", a.en, a.zh, "--json"});
+  BOOST_REQUIRE_MESSAGE(without.exit_code == 0, without.err);
+  BOOST_TEST(parse(without.out)->getValue<std::string>("lexicon") == "glossary only");
+  BOOST_TEST(with.out != without.out);
+  auto missing = run_tongwen(
+      {"--set", "align.dictionary=" + (tmp / "no-such.tsv"), "align", "--data", tmp / "none", a.en, a.zh});
+  BOOST_TEST(missing.exit_code == 2, missing.err);
+  BOOST_TEST(
+      missing.err.find("align.dictionary = " + (tmp / "no-such.tsv") + ": no such file") != std::string::npos,
+      missing.err);
 }

@@ -53,6 +53,12 @@ struct Settings {
     bool require_all_shards = false;  // a search missing a shard fails (503) instead of partial
   } index;
 
+  struct Align {
+    // Bilingual dictionary (TranslationTable::from_dictionary's form) the aligner falls back on for
+    // Chinese-English texts when no archive table applies; scripts/setup installs CC-CEDICT here.
+    std::string dictionary = "/usr/local/share/tongwen/cedict/cedict.tsv";
+  } align;
+
   struct Ingest {
     int batch_size = 500;
     int threads = 0;  // 0 = one per core

@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "tongwen/alignment.h"
+#include "tongwen/config.h"
 #include "tongwen/glossary.h"
 #include "tongwen/index_reader.h"
 #include "tongwen/metadata_keys.h"
@@ -110,6 +111,12 @@ class TranslationTable {
   static TranslationTable learn(const std::vector<std::pair<std::string, std::string>>& pairs) {
     return learn(pairs, LearnOptions{});
   }
+  // A table from a bilingual dictionary (the CC-CEDICT form scripts/setup writes: lines
+  // "simplified<TAB>definition/definition/...", '#' comments): every Chinese word of one or two
+  // characters with the content-word stems of its first definitions, each at `weight`. Entries
+  // that only point elsewhere (variants, surnames, abbreviations) add nothing. `chance_prior` is
+  // the table's chance level (there are no aligned pairs to measure it on).
+  static TranslationTable from_dictionary(std::string_view tsv, double weight, double chance_prior);
   // Compact text form for index metadata; parse() of garbage gives an empty table.
   std::string serialise() const;
   static TranslationTable parse(std::string_view data);
@@ -211,14 +218,26 @@ class ArchiveModels {
   // object and `glossary`.
   AlignOptions options(const Document& source, const Document& target, const Lexicon* glossary) const;
   // What options() gives the pair: "archive (N pairs)" when it uses learned word translations,
-  // "glossary only" otherwise.
+  // "glossary + dictionary (N pairs)" when it falls back on the dictionary, "glossary only"
+  // otherwise.
   std::string lexicon_label(const Document& source, const Document& target) const;
+  // The dictionary's word translations (alignment_dictionary()) for Chinese-English pairs that
+  // the archive has learned no table for; nullptr = none.
+  void set_dictionary(std::shared_ptr<const TranslationTable> dictionary) {
+    dictionary_ = std::move(dictionary);
+  }
 
  private:
   const TranslationTable* table_for(const Document& source, const Document& target) const;
   std::map<std::string, LengthStats> stats_;  // by LengthStats::key, as stored, and swapped
   std::map<std::string, LengthStats> swapped_;
   std::map<std::string, TranslationTable> tables_;  // by translation_table_key
+  std::shared_ptr<const TranslationTable> dictionary_;
 };
+
+// The aligner's dictionary of align.dictionary (TranslationTable::from_dictionary), read once per
+// path and shared; nullptr when the setting is empty or the default file is missing (scripts/setup
+// did not install it). A path set but missing is a UserError ("config") naming the key.
+std::shared_ptr<const TranslationTable> alignment_dictionary(const Settings& settings);
 
 }  // namespace tongwen
