@@ -35,6 +35,7 @@
 #include "tongwen/align.h"
 #include "tongwen/alignment.h"
 #include "tongwen/errors.h"
+#include "tongwen/facet_ordinals.h"
 #include "tongwen/index_reader.h"
 #include "tongwen/index_writer.h"
 #include "tongwen/schema.h"
@@ -301,6 +302,25 @@ CheckReport check_archive(const Settings& settings, const CheckOptions& options)
         if (!missing.empty()) msg += "; missing " + missing;
         if (!extra.empty()) msg += "; unexpected " + extra;
         r.problems.push_back({"terms", msg});
+      }
+      // Facet ordinals (given by the writer, not by the text): each must be the one the index
+      // records for the key the stored text gives.
+      if (std::string packed = xd.get_value(schema::SLOT_FACET_ORDINALS); !packed.empty()) {
+        facets::Ordinals ords;
+        bool same = facets::unpack(packed, ords);
+        const auto fields = schema::facet_fields();
+        for (std::size_t i = 0; same && i < fields.size(); ++i) {
+          const auto& keys = i < p.facet_keys.size() ? p.facet_keys[i] : std::vector<std::string>{};
+          same = keys.size() == ords[i].size();
+          for (std::size_t k = 0; same && k < keys.size(); ++k)
+            same = db.get_metadata(facets::ordinal_key(*fields[i], keys[k])) == std::to_string(ords[i][k]);
+        }
+        if (same)
+          p.xdoc.add_value(schema::SLOT_FACET_ORDINALS, packed);
+        else
+          r.problems.push_back({"facets", "document " + d.id + ": its facet ordinals (value slot " +
+                                              std::to_string(schema::SLOT_FACET_ORDINALS) +
+                                              ") are not those of its facet keys"});
       }
       for (auto v = p.xdoc.values_begin(); v != p.xdoc.values_end(); ++v)
         if (xd.get_value(v.get_valueno()) != *v)
