@@ -152,3 +152,44 @@ BOOST_AUTO_TEST_CASE(hand_made_gold_tiny_chat_and_bullets) {
   BOOST_TEST(by_kind[2]["chat"].f1() >= 0.9);
   BOOST_TEST(by_kind[2]["bullets"].f1() >= 0.9);
 }
+
+// The dictionary's form of CC-CEDICT: words of one or two characters (the aligner's Chinese tokens,
+// Traditional folded to Simplified) with the content stems of their first senses; notes in
+// brackets, words that only carry the definition's form (to, sb, sth) and entries that only point
+// elsewhere give nothing.
+BOOST_AUTO_TEST_CASE(dictionary_keeps_short_words_and_their_content_stems) {
+  std::string tsv =
+      "# comment\n"
+      "吃\tto eat; to consume/to eat at (a cafeteria etc)\n"
+      "喫\tvariant of 吃[chi1]\n"
+      "經濟\teconomy/economic\n"
+      "的\t(bound form) bull's-eye; target\n"
+      "一带一路\tBelt and Road Initiative\n"
+      "给\tto give sb sth\n"
+      "李\tsurname Li\n"
+      "bad line without a tab\n";
+  TranslationTable t = TranslationTable::from_dictionary(tsv, 0.3, 0.002);
+  auto stems = [&](const std::string& zh) {
+    std::set<std::string> out;
+    if (const auto* list = t.translations(zh))
+      for (const auto& [id, w] : *list) {
+        BOOST_TEST(w == 0.3f);
+        for (const char* s :
+             {"eat", "consum", "economi", "econom", "bull", "eye", "target", "give", "cafeteria"})
+          if (t.english_id(s) == id) out.insert(s);
+      }
+    return out;
+  };
+  BOOST_TEST((stems("吃") == std::set<std::string>{"eat", "consum"}));
+  BOOST_TEST((stems("经济") == std::set<std::string>{"economi", "econom"}));
+  BOOST_TEST((stems("的") == std::set<std::string>{"bull", "eye", "target"}));
+  BOOST_TEST((stems("给") == std::set<std::string>{"give"}));
+  BOOST_TEST(t.translations("喫") == nullptr);
+  BOOST_TEST(t.translations("李") == nullptr);
+  BOOST_TEST(t.translations("一带一路") == nullptr);
+  BOOST_TEST(t.size() == 8u);
+  BOOST_TEST(t.chance_prior() == 0.002);
+  BOOST_TEST(t.english_id("sb") == -1);
+  BOOST_TEST(t.english_id("cafeteria") == -1);
+  BOOST_TEST(TranslationTable::from_dictionary("", 0.3, 0.002).empty());
+}
