@@ -1,6 +1,7 @@
 // convert_file: what every format shares after its converter has run.
 #include <Poco/DigestEngine.h>
 #include <Poco/File.h>
+#include <Poco/MemoryStream.h>
 #include <Poco/Path.h>
 #include <Poco/SHA2Engine.h>
 
@@ -263,6 +264,30 @@ std::string declared_from(const ConvertOptions& options) {
   return enc != options.overrides.end() ? enc->second : options.declared_encoding;
 }
 
+// A whole conversion's documents handed on one at a time; the result keeps the format only.
+ConvertResult emit_all(ConvertResult r, const std::function<void(Document&&)>& emit) {
+  for (auto& d : r.documents) emit(std::move(d));
+  r.documents.clear();
+  return r;
+}
+
+// A streaming converter's documents, one at a time, each completed (as one of several) and emitted.
+ConvertResult stream_each(const Converter& conv, const std::string& path, std::istream& in,
+                          const std::string& sha, std::uint64_t size, const ConvertOptions& options,
+                          const std::function<void(Document&&)>& emit) {
+  ConvertResult result;
+  result.format = std::string(conv.name());
+  result.converter_version = conv.version();
+  Completer completer(path, sha, size, options, result.format);
+  std::size_t index = 0;
+  conv.convert_stream(path, in, options.limits, [&](Document&& d) {
+    completer.complete(d, index++, false);
+    emit(std::move(d));
+  });
+  if (index == 0) throw ConvertError(path, "no_text", "contains no document");
+  return result;
+}
+
 }  // namespace
 
 void Converter::convert_stream(const std::string& path, std::istream&, const ConvertLimits&,
@@ -311,14 +336,8 @@ ConvertResult convert_file_each(const std::string& path, const ConvertOptions& o
   if (!conv.streams()) {  // held whole: bounded by convert.max_file_mb (a streamed file bounds its records)
     check_size(path, size, options);
     std::string bytes = read_file(path, options.limits.max_file_bytes);
-    ConvertResult r = convert_bytes(path, bytes, options);
-    for (auto& d : r.documents) emit(std::move(d));
-    r.documents.clear();
-    return r;
+    return emit_all(convert_bytes(path, bytes, options), emit);
   }
-  ConvertResult result;
-  result.format = std::string(conv.name());
-  result.converter_version = conv.version();
   std::string sha = sha256;
   if (sha.empty()) {
     Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
@@ -331,14 +350,17 @@ ConvertResult convert_file_each(const std::string& path, const ConvertOptions& o
     in.clear();
     in.seekg(0);
   }
-  Completer completer(path, sha, size, options, result.format);
-  std::size_t index = 0;
-  conv.convert_stream(path, in, options.limits, [&](Document&& d) {
-    completer.complete(d, index++, false);
-    emit(std::move(d));
-  });
-  if (index == 0) throw ConvertError(path, "no_text", "contains no document");
-  return result;
+  return stream_each(conv, path, in, sha, size, options, emit);
+}
+
+ConvertResult convert_bytes_each(const std::string& path, std::string_view bytes,
+                                 const ConvertOptions& options, const std::function<void(Document&&)>& emit) {
+  if (bytes.empty()) throw ConvertError(path, "empty", "file is empty");
+  const Converter& conv = ConverterRegistry::standard().choose(
+      path, bytes.substr(0, std::min<std::size_t>(bytes.size(), 4096)), options.format);
+  if (!conv.streams()) return emit_all(convert_bytes(path, bytes, options), emit);
+  Poco::MemoryInputStream in(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  return stream_each(conv, path, in, sha256_hex(bytes), bytes.size(), options, emit);
 }
 
 }  // namespace tongwen

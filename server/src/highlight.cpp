@@ -1,6 +1,7 @@
 #include "highlight.h"
 
 #include <algorithm>
+#include <set>
 
 #include "tongwen/text.h"
 #include "tongwen/util.h"
@@ -206,6 +207,45 @@ Snippet make_snippet(std::string_view text, const std::vector<MatchSpan>& spans,
     s.html += "…";
   }
   return s;
+}
+
+namespace {
+
+// The first `max_bytes` of text or less, ending at a code point boundary.
+std::string_view cut_at_char(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  std::size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut);
+}
+
+}  // namespace
+
+SnippetSource snippet_source(const Highlighter& body, const std::string& description,
+                             const std::vector<Paragraph>& paragraphs, std::size_t budget) {
+  SnippetSource best;
+  std::size_t best_score = 0, left = budget;
+  auto consider = [&](int index, const std::string& t) {
+    std::string_view unit = cut_at_char(t, left);
+    left -= unit.size();
+    if (body.empty()) return;
+    auto spans = body.find(unit);
+    if (spans.empty()) return;
+    std::set<int> atoms;
+    for (const auto& sp : spans) atoms.insert(sp.atom);
+    std::size_t score = atoms.size() * 100000 + spans.size();
+    if (score > best_score) {
+      best_score = score;
+      best = {index, unit, std::move(spans)};
+    }
+  };
+  if (!description.empty()) consider(-1, description);
+  for (std::size_t p = 0; p < paragraphs.size() && left > 0; ++p)
+    consider(static_cast<int>(p), paragraphs[p].text);
+  if (best.index != -2) return best;
+  if (!description.empty()) return {-1, cut_at_char(description, budget), {}};
+  if (!paragraphs.empty()) return {0, cut_at_char(paragraphs[0].text, budget), {}};
+  return best;
 }
 
 }  // namespace tongwen

@@ -368,41 +368,11 @@ SearchResult SearchService::search(const SearchRequest& req) {
         tmerged.push_back(sp);
       }
       hit.title_snippet = make_snippet(d.title, tmerged, 1000);
-      // Body: the unit (description or paragraph) with the most distinct atoms, then most matches.
-      int best = -2;
-      std::size_t best_score = 0;
-      std::vector<MatchSpan> best_spans;
-      if (!body.empty()) {
-        auto consider = [&](int index, const std::string& t) {
-          auto spans = body.find(t);
-          if (spans.empty()) return;
-          std::set<int> atoms;
-          for (const auto& sp : spans) atoms.insert(sp.atom);
-          std::size_t score = atoms.size() * 100000 + spans.size();
-          if (score > best_score) {
-            best_score = score;
-            best = index;
-            best_spans = std::move(spans);
-          }
-        };
-        if (!d.description.empty()) consider(-1, d.description);
-        for (std::size_t p = 0; p < d.paragraphs.size(); ++p)
-          consider(static_cast<int>(p), d.paragraphs[p].text);
-      }
-      const std::string* source = nullptr;
-      if (best == -1) {
-        source = &d.description;
-      } else if (best >= 0) {
-        source = &d.paragraphs[static_cast<std::size_t>(best)].text;
-      } else if (!d.description.empty()) {
-        source = &d.description;
-      } else if (!d.paragraphs.empty()) {
-        source = &d.paragraphs[0].text;
-        best = 0;
-      }
-      if (source) {
-        hit.snippet = make_snippet(*source, best_spans, s.snippet_chars);
-        hit.snippet.paragraph = best;
+      // Body: the unit with the most distinct atoms, then most matches, within kSnippetScanBytes.
+      SnippetSource src = snippet_source(body, d.description, d.paragraphs);
+      if (src.index != -2) {
+        hit.snippet = make_snippet(src.text, src.spans, s.snippet_chars);
+        hit.snippet.paragraph = src.index;
       }
       result.hits.push_back(std::move(hit));
     }

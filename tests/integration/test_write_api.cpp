@@ -186,3 +186,56 @@ BOOST_AUTO_TEST_CASE(serve_sees_a_bulk_loads_commit_within_seconds) {
   BOOST_TEST_MESSAGE("the server saw the commit after " << seen << " s (server.reopen_seconds = 1)");
   BOOST_TEST(seen >= 0, "the server did not see the new document within 10 s");
 }
+
+// Finding 5: a million-row JSON Lines upload answered every id (9.9 MB) and held every document
+// and its analysis at once (3.3 GB). Rows are streamed into the one transaction in batches; the
+// answer gives the count, the first 100 ids (kUploadIdsShown) and the load that lists them all.
+BOOST_AUTO_TEST_CASE(a_many_row_upload_is_answered_with_a_count_and_the_first_ids) {
+  TempDir dir;
+  std::string data = seeded(dir);
+  Serve serve(data, {"server.token=" + kToken});
+  const std::size_t rows = 2250;  // more than two batches of IndexWriteService::kUploadBatch (1000)
+  auto jsonl = [&](std::size_t broken_row) {
+    std::string s;
+    for (std::size_t i = 1; i <= rows; ++i)
+      s += i == broken_row
+               ? "{broken\n"
+               : "{\"id\":\"row-" + std::to_string(i) + "\",\"title\":\"Row " + std::to_string(i) +
+                     "\",\"lang\":\"en\",\"text\":\"Numbat sighting number " + std::to_string(i) + ".\"}\n";
+    return s;
+  };
+  // A bad row near the end: 422, and none of the rows before it is kept.
+  Reply r = serve.request("POST", "/api/documents?filename=rows.jsonl", jsonl(rows - 3), kToken);
+  BOOST_TEST(r.status == 422, r.body);
+  BOOST_TEST(r.body.find("line " + std::to_string(rows - 3)) != std::string::npos, r.body);
+  BOOST_TEST(doc_count(data) == 1u);
+
+  r = serve.request("POST", "/api/documents?filename=rows.jsonl", jsonl(0), kToken);
+  BOOST_TEST(r.status == 201, r.body.substr(0, 500));
+  BOOST_TEST(r.body.size() < 8000u, r.body.size() << " bytes");
+  Poco::JSON::Parser p;
+  auto o = p.parse(r.body).extract<Poco::JSON::Object::Ptr>();
+  BOOST_TEST(o->getValue<std::string>("outcome") == "added");
+  BOOST_TEST(o->getValue<std::size_t>("count") == rows);
+  auto ids = o->getArray("ids");
+  BOOST_REQUIRE_EQUAL(ids->size(), 100u);
+  BOOST_TEST(ids->getElement<std::string>(0) == "row-1");
+  BOOST_TEST(ids->getElement<std::string>(99) == "row-100");
+  std::string load = o->getValue<std::string>("load");
+  BOOST_TEST(o->getValue<std::string>("note").find("first 100 of the " + std::to_string(rows)) !=
+             std::string::npos);
+  BOOST_TEST(o->getValue<std::string>("note").find("/api/loads/" + load) != std::string::npos);
+  BOOST_TEST(r.headers.get("Location", "") == "");
+  BOOST_TEST(doc_count(data) == rows + 1);
+  BOOST_TEST(serve.wait_for_hits("numbat", static_cast<int>(rows)) >= 0,
+             "the upload never became searchable");
+  Reply detail = serve.get("/api/loads/" + load);
+  BOOST_TEST(detail.status == 200);
+  BOOST_TEST(detail.body.find("\"row-" + std::to_string(rows) + "\"") != std::string::npos);
+
+  // The same rows again: unchanged, nothing written.
+  r = serve.request("POST", "/api/documents?filename=rows.jsonl", jsonl(0), kToken);
+  BOOST_TEST(r.status == 200, r.body.substr(0, 500));
+  BOOST_TEST(r.body.find("\"unchanged\"") != std::string::npos);
+  BOOST_TEST(doc_count(data) == rows + 1);
+}

@@ -116,6 +116,12 @@ ConvertResult convert_bytes(const std::string& path, std::string_view bytes, con
 ConvertResult convert_file_each(const std::string& path, const ConvertOptions& options,
                                 const std::string& sha256, const std::function<void(Document&&)>& emit);
 
+// The same over bytes in memory (an upload): a streaming format is read from them one document
+// at a time, completed as one of several documents (as convert_file_each does); the others are
+// converted whole (convert_bytes) and then emitted.
+ConvertResult convert_bytes_each(const std::string& path, std::string_view bytes,
+                                 const ConvertOptions& options, const std::function<void(Document&&)>& emit);
+
 // Applies overrides to a document; throws ConvertError(path, "bad_metadata", ...) on an unknown key.
 void apply_overrides(Document& doc, const MetadataOverrides& overrides, const std::string& path);
 

@@ -16,10 +16,16 @@ struct Upload {
   std::string format;                           // force a converter
 };
 
+// An upload's answer names at most this many of its documents (a JSON Lines upload may hold a
+// million: their ids made a 9.9 MB body); `count` says how many there are.
+constexpr std::size_t kUploadIdsShown = 100;
+
 struct UploadResult {
-  std::vector<std::string> ids;
-  std::string outcome;  // added | updated
+  std::vector<std::string> ids;  // the first kUploadIdsShown documents' ids, in file order
+  std::size_t count = 0;         // documents in the upload
+  std::string outcome;           // added | updated | unchanged
   std::string format;
+  std::string load;  // the load history entry that records it ("" when unchanged)
 };
 
 struct UndoOutcome {

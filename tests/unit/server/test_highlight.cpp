@@ -7,6 +7,7 @@
 
 #include "highlight.h"
 #include "query_parser.h"
+#include "tongwen/text.h"
 
 using namespace tongwen;
 
@@ -64,6 +65,45 @@ BOOST_AUTO_TEST_CASE(a_long_text_is_cut_around_the_first_match) {
   BOOST_TEST(s.text.rfind("…", 0) == 0, s.text);  // cut at the start
   BOOST_TEST(s.text.size() < 80 * 2, s.text);     // about 80 characters, all ASCII here
   BOOST_TEST(s.highlights.size() == 1u);
+}
+
+// Finding 5: a 60 MB text (a thousand 64 KiB paragraphs) was searched whole for every hit's
+// snippet. Only the first kSnippetScanBytes of a document are looked at.
+BOOST_AUTO_TEST_CASE(snippets_look_at_a_bounded_window_of_the_text) {
+  terms::QueryTerms qt;
+  ParsedQuery pq = parse_query("numbat", qt, nullptr, false);
+  Highlighter h(pq.atoms, "body", qt);
+  const std::string filler(64 * 1024 - 1, 'x');
+  std::vector<Paragraph> paragraphs(1000, Paragraph{filler, {}, {}, {}, {}});
+  paragraphs[2].text = "A numbat in the third paragraph. " + filler;
+  paragraphs[500].text = "The numbat numbat numbat of paragraph 500.";
+  // Paragraph 500 has more matches, but lies beyond the window: paragraph 2 shows.
+  SnippetSource src = snippet_source(h, "", paragraphs);
+  BOOST_TEST(src.index == 2);
+  BOOST_TEST(src.spans.size() == 1u);
+  BOOST_TEST(src.text.size() == paragraphs[2].text.size());
+  // With a window covering paragraph 500, it wins.
+  src = snippet_source(h, "", paragraphs, 600 * 64 * 1024);
+  BOOST_TEST(src.index == 500);
+  BOOST_TEST(src.spans.size() == 3u);
+  // A match only beyond the window: the first paragraph, without matches, cut to the window.
+  paragraphs[2].text = filler;
+  src = snippet_source(h, "", paragraphs);
+  BOOST_TEST(src.index == 0);
+  BOOST_TEST(src.spans.empty());
+  // One huge paragraph (a converter that does not cut): matched and cut within the window, at a
+  // character boundary.
+  std::string huge = "numbat " + std::string(kSnippetScanBytes, 'y') + " 袋食蚁兽";
+  std::vector<Paragraph> one{Paragraph{huge, {}, {}, {}, {}}};
+  src = snippet_source(h, "", one);
+  BOOST_TEST(src.index == 0);
+  BOOST_TEST(src.spans.size() == 1u);
+  BOOST_TEST(src.text.size() <= kSnippetScanBytes);
+  std::string zh = "综述。" + std::string(kSnippetScanBytes - 10, 'z') + "袋食蚁兽袋食蚁兽";
+  src = snippet_source(h, zh, {});
+  BOOST_TEST(src.index == -1);
+  BOOST_TEST(src.text.size() <= kSnippetScanBytes);
+  BOOST_TEST(text::is_valid_utf8(src.text));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
