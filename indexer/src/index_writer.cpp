@@ -333,17 +333,16 @@ bool IndexWriter::put(PreparedDocument&& doc) {
 
 std::string IndexWriter::ordinals_of(const std::vector<std::vector<std::string>>& facet_keys) {
   const auto fields = schema::facet_fields();
-  if (next_ordinal_.empty()) {  // the ordinals given so far, read once per writer
+  if (next_ordinal_.empty()) {  // the ordinals given so far, read once per writer (shard 0)
     drain(0);
+    facets::Dictionary given = facets::Dictionary::read(stored::Archive(db_));
     next_ordinal_.assign(fields.size(), 0);
-    const std::string prefix(metadata::kFacetOrdinal);
-    for (auto it = db_.metadata_keys_begin(prefix); it != db_.metadata_keys_end(prefix); ++it) {
-      std::string v = db_.get_metadata(*it);
-      auto ord = static_cast<std::uint32_t>(std::stoul(v));
-      ordinals_.emplace(*it, ord);
-      for (std::size_t i = 0; i < fields.size(); ++i)
-        if ((*it).compare(prefix.size(), fields[i]->name.size() + 1, std::string(fields[i]->name) + ":") == 0)
-          next_ordinal_[i] = std::max(next_ordinal_[i], ord + 1);
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      const auto& keys = given.keys[i];
+      next_ordinal_[i] = static_cast<std::uint32_t>(keys.size());
+      for (std::size_t ord = 0; ord < keys.size(); ++ord)
+        if (!keys[ord].empty())
+          ordinals_.emplace(facets::ordinal_key(*fields[i], keys[ord]), static_cast<std::uint32_t>(ord));
     }
   }
   facets::Ordinals ords(fields.size());
