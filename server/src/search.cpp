@@ -38,38 +38,36 @@ struct SearchService::Impl {
   std::shared_ptr<const Glossary> glossary;  // one per process (Glossary::configured)
   std::vector<CuratedEntity> curated;        // search.authorities, read at start-up
 
-  // The authority tables of the index revision last asked for (derived from the index alone, so
-  // rebuilt, not updated, when a commit changes it).
+  // What is derived from the index alone for the revision last asked for, rebuilt (not updated)
+  // when a commit changes it: the authority tables and the facet ordinals' dictionary.
   using Tables = std::map<std::string, AuthorityTable>;
-  std::mutex authorities_mu;
-  std::shared_ptr<const Tables> authorities_cache;
-  std::string authorities_stamp;
-  std::shared_ptr<const facets::Dictionary> ordinals_cache;  // facet ordinals, same revision
-  std::string ordinals_stamp;
+  struct Derived {
+    Tables authorities;
+    facets::Dictionary ordinals;
+  };
+  std::mutex derived_mu;
+  std::shared_ptr<const Derived> derived_cache;
+  std::string derived_stamp;
 
   Impl(const std::string& dir, const Settings& s)
       : settings(s), pool(dir, s), curated(configured_authorities(s)) {
     glossary = Glossary::configured(s);
   }
 
-  std::shared_ptr<const Tables> authorities(const stored::Archive& db) {
+  std::shared_ptr<const Derived> derived(const stored::Archive& db) {
     std::string stamp = db.stamp();
-    std::lock_guard<std::mutex> lock(authorities_mu);
-    if (!authorities_cache || stamp != authorities_stamp) {
-      authorities_cache = std::make_shared<const Tables>(AuthorityTable::from_index(db, curated));
-      authorities_stamp = stamp;
+    std::lock_guard<std::mutex> lock(derived_mu);
+    if (!derived_cache || stamp != derived_stamp) {
+      derived_cache = std::make_shared<const Derived>(
+          Derived{AuthorityTable::from_index(db, curated), facets::Dictionary::read(db)});
+      derived_stamp = stamp;
     }
-    return authorities_cache;
+    return derived_cache;
   }
 
-  std::shared_ptr<const facets::Dictionary> facet_ordinals(const stored::Archive& db) {
-    std::string stamp = db.stamp();
-    std::lock_guard<std::mutex> lock(authorities_mu);
-    if (!ordinals_cache || stamp != ordinals_stamp) {
-      ordinals_cache = std::make_shared<const facets::Dictionary>(facets::Dictionary::read(db));
-      ordinals_stamp = stamp;
-    }
-    return ordinals_cache;
+  std::shared_ptr<const Tables> authorities(const stored::Archive& db) {
+    auto d = derived(db);
+    return {d, &d->authorities};
   }
 
   template <class F>
@@ -204,8 +202,9 @@ SearchResult SearchService::search(const SearchRequest& req) {
     result.shards = h.shards;
     result.page = req.page;
     result.size = req.size;
-    auto tables = impl_->authorities(h.archive);
-    auto ordinals = impl_->facet_ordinals(h.archive);
+    auto derived = impl_->derived(h.archive);  // one revision stamp read per search
+    const Impl::Tables* tables = &derived->authorities;
+    const facets::Dictionary* ordinals = &derived->ordinals;
 
     // Filters per facet field, as OR-queries of their boolean terms. A name of an entity selects
     // every document of the entity (all its names, every language); an entity id selects it alone.
@@ -304,7 +303,7 @@ SearchResult SearchService::search(const SearchRequest& req) {
     } else {
       enquire.set_sort_by_relevance_then_value(schema::SLOT_ID, false);
     }
-    FacetSpy spy(main_slots, ordinals.get());
+    FacetSpy spy(main_slots, ordinals);
     if (!main_slots.empty() && !h.remote) enquire.add_matchspy(&spy);
     Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>((req.page - 1) * req.size),
                                          static_cast<Xapian::doccount>(req.size), all);
@@ -321,7 +320,7 @@ SearchResult SearchService::search(const SearchRequest& req) {
         Xapian::Enquire e(h.db);
         e.set_query(filtered(flt.field));
         const AuthorityTable* t = table_of(*tables, *flt.field);
-        FacetSpy one({slot_of(flt.field)}, ordinals.get());
+        FacetSpy one({slot_of(flt.field)}, ordinals);
         if (h.remote) {
           count_every_match(e, one, all);
         } else {
